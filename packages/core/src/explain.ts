@@ -1,0 +1,148 @@
+/**
+ * `policy.explain`: a decision rendered for people, with the browser's next step in the words of
+ * its console.
+ * @module
+ */
+import type { Compiled } from './compile.js';
+import type { DecisionTable } from './decide.js';
+import { isMatch, matchStatic } from './decide.js';
+import { ACAC, ACAO, MAX_AGE_CAPS } from './spec.js';
+import type { Decision, DecisionReason, ExplainContext, HeaderValue, RequestFacts } from './types.js';
+
+const CHROMIUM_BLOCKED = (url: string, origin: string) => `Access to fetch at '${url}' from origin '${origin}' has been blocked by CORS policy: `;
+const FIREFOX_BLOCKED = (url: string) => `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. `;
+
+/** Makes a request value safe to print: control bytes escaped, length capped. */
+export function printable(value: HeaderValue | unknown): string {
+  if (value === undefined || value === null) return '(absent)';
+  if (Array.isArray(value)) return value.map(printable).join(' | ');
+  const text = typeof value === 'string' ? value : `(${typeof value})`;
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escaped.length > 200 ? `${escaped.slice(0, 197)}... (${text.length} chars)` : escaped;
+}
+
+const ORIGIN_FAILURES: Partial<Record<DecisionReason, string>> = {
+  'origin-not-allowed': 'is not allowed by the policy',
+  'origin-null': 'is "null" (sandboxed iframe, file: page or redirect), which a list never allows',
+  'origin-malformed': 'is not a serialized origin a browser would send',
+  'origin-duplicated': 'has several values (repeated or comma-joined), which browsers never send',
+  'origin-too-long': 'is longer than any real origin',
+  'origin-resolver-async': 'needs an async origin resolver, but decide() cannot wait; adapters call decideAsync()',
+  'resolver-error': 'could not be checked: the origin resolver failed (see onError)',
+  'resolver-timeout': 'could not be checked: the origin resolver timed out (resolverTimeout)',
+  'internal-error': 'could not be checked: an internal error occurred (see onError)',
+};
+
+export function renderExplanation(c: Compiled, table: DecisionTable, req: RequestFacts, d: Decision, context: ExplainContext = {}): string {
+  const engine = context.engine ?? 'chromium';
+  const engineName = engine === 'firefox' ? 'Firefox' : 'Chrome';
+  const url = context.url ?? '<url>';
+  const origin = printable(req?.origin);
+  const method = typeof req?.method === 'string' ? printable(req.method) : '(no method)';
+  const lines: string[] = [];
+  const check = (ok: boolean | undefined, text: string) => lines.push(`  ${ok === undefined ? 'skip' : ok ? 'pass' : 'FAIL'}  ${text}`);
+
+  if (d.kind === 'not-cors') {
+    lines.push(`Request: ${method} without Origin: not a CORS request.`);
+    lines.push('  Same-origin GET/HEAD, navigations, curl and server-to-server calls send no Origin; CORS does not apply and the app answers as usual.');
+  } else {
+    lines.push(`Request: ${d.kind === 'preflight' ? 'preflight' : 'CORS'} ${method} from origin ${origin}${context.credentials ? ' with credentials' : ''}`);
+    if (d.kind === 'preflight') {
+      lines.push(`  Access-Control-Request-Method: ${printable(req.requestMethod)}`);
+      if (req.requestHeaders !== undefined && req.requestHeaders !== null) lines.push(`  Access-Control-Request-Headers: ${printable(req.requestHeaders)}`);
+    } else if (req?.method === 'OPTIONS') {
+      lines.push('  OPTIONS without Access-Control-Request-Method is not a preflight: it reaches the app.');
+    }
+  }
+
+  const own = d.wouldHave ?? d;
+  if (d.wouldHave) lines.push('Report-only: responses follow the fallback policy; the checks below are the configured policy\'s.');
+  if (own.kind !== 'not-cors') {
+    lines.push('Checks:');
+    const originFailure = ORIGIN_FAILURES[own.reason];
+    if (originFailure !== undefined) {
+      check(false, `origin ${origin} ${originFailure}`);
+    } else {
+      const how = typeof req.origin === 'string' ? matchStatic(c, req.origin) : undefined;
+      const by = how !== undefined && isMatch(how) ? how : 'predicate';
+      const words = { wildcard: 'origin "*" allows any origin', exact: 'exact match in the allowlist', pattern: 'matches a pattern', regexp: 'matches a RegExp', predicate: 'allowed by an origin function' }[by];
+      check(true, `origin ${origin} is allowed (${words})`);
+    }
+    if (own.kind === 'preflight') {
+      const methodFailed = own.reason === 'method-not-allowed' || own.reason === 'method-malformed';
+      const originOk = originFailure === undefined;
+      const methods = c.methods.any ? '"*"' : c.methods.names.join(', ');
+      if (!originOk) check(undefined, 'method not checked');
+      else if (methodFailed) check(false, own.reason === 'method-malformed' ? 'Access-Control-Request-Method is not a single method token' : `method ${printable(own.detail)} is not allowed (methods: ${methods}; comparison is case-sensitive)`);
+      else check(true, `method ${printable(req.requestMethod)} is allowed (${c.methods.any ? 'methods: "*"' : `GET, HEAD and POST always pass; methods: ${methods}`})`);
+      const headerFailed = own.reason.startsWith('header');
+      const allowedNames = c.allowedHeaders.any ? `"*"${c.allowedHeaders.names.length ? ` + ${c.allowedHeaders.names.join(', ')}` : ''}` : c.allowedHeaders.names.join(', ') || 'none (only CORS-safelisted headers)';
+      if (!originOk || methodFailed) check(undefined, 'request headers not checked');
+      else if (headerFailed) {
+        if (own.reason === 'header-not-allowed') {
+          const isAuth = own.detail === 'authorization' && c.allowedHeaders.any;
+          check(false, `request header ${printable(own.detail)} is not allowed (allowedHeaders: ${allowedNames})${isAuth ? '; "*" never covers Authorization' : ''}`);
+        } else check(false, `Access-Control-Request-Headers is ${own.reason === 'headers-malformed' ? 'not a valid list of header names' : own.reason === 'headers-too-long' ? 'too long' : 'a list of too many names'}`);
+      } else check(true, `request headers are allowed (allowedHeaders: ${allowedNames})`);
+    }
+  }
+
+  lines.push(`Response: ${d.status !== undefined ? `${d.status}${d.status === 403 ? ' Forbidden' : ' (no body)'}` : 'from the app (status unchanged)'}${Object.keys(d.headers).length === 0 ? ', no CORS headers' : ''}`);
+  for (const [name, value] of Object.entries(d.headers)) lines.push(`  ${name}: ${value}`);
+  if (d.vary.length > 0) lines.push(`  Vary: ${d.vary.join(', ')} (appended)`);
+
+  lines.push(`Browser (${engineName}): ${browserNextStep(c, d, context, engine, url, origin)}`);
+  const fix = fixFor(c, own);
+  if (fix) lines.push(`Fix: ${fix}`);
+  void table;
+  return lines.join('\n');
+}
+
+function browserNextStep(c: Compiled, d: Decision, context: ExplainContext, engine: 'chromium' | 'firefox', url: string, origin: string): string {
+  if (d.kind === 'not-cors') return 'no CORS check happens.';
+  const blocked = (chromium: string, firefox: string) =>
+    engine === 'firefox' ? `blocks the response. Console: "${FIREFOX_BLOCKED(url)}(Reason: ${firefox})."` : `blocks the response. Console: "${CHROMIUM_BLOCKED(url, origin)}${chromium}"`;
+  const acao = d.headers[ACAO];
+  const pre = d.kind === 'preflight' ? "Response to preflight request doesn't pass access control check: " : '';
+  if (acao === undefined) {
+    const what = d.kind === 'preflight' ? ' The actual request is never sent.' : ' The request itself reached your server; CORS only hides the response from the page.';
+    return blocked(`${pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.`, d.kind === 'preflight' ? 'CORS preflight response did not succeed' : "CORS header 'Access-Control-Allow-Origin' missing") + what;
+  }
+  if (acao !== '*' && acao !== origin) {
+    return blocked(`${pre}The 'Access-Control-Allow-Origin' header has a value '${acao}' that is not equal to the supplied origin.`, `CORS header 'Access-Control-Allow-Origin' does not match '${acao}'`);
+  }
+  if (context.credentials) {
+    if (acao === '*') {
+      return blocked(`${pre}The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.`, "Credential is not supported if the CORS header 'Access-Control-Allow-Origin' is '*'");
+    }
+    if (d.headers[ACAC] !== 'true') {
+      return blocked(`${pre}The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'.`, "expected 'true' in CORS header 'Access-Control-Allow-Credentials'");
+    }
+  }
+  if (d.kind === 'preflight') {
+    const cap = MAX_AGE_CAPS[engine];
+    const age = c.maxAge === undefined ? 'for 5 s (no Access-Control-Max-Age)' : `for ${Math.min(c.maxAge, cap)} s${c.maxAge > cap ? ` (Access-Control-Max-Age ${c.maxAge} capped at ${cap})` : ''}`;
+    return `accepts the preflight, caches it ${age}, and sends the actual request.`;
+  }
+  return `lets the page read the response${d.headers['Access-Control-Expose-Headers'] ? ` and the exposed headers (${d.headers['Access-Control-Expose-Headers']})` : ' (only always-readable headers are visible)'}.`;
+}
+
+function fixFor(c: Compiled, d: Decision): string | undefined {
+  switch (d.reason) {
+    case 'origin-not-allowed':
+      return 'if this origin should be allowed, add it to `origin` exactly as the browser sends it (scheme, host, port; no trailing slash).';
+    case 'origin-null':
+      return 'serve the calling page from a real origin; never allow "null".';
+    case 'method-not-allowed':
+      return `add ${JSON.stringify(d.detail)} to \`methods\` (byte-exact: "PATCH" does not allow "patch").`;
+    case 'header-not-allowed':
+      return `add ${JSON.stringify(d.detail)} to \`allowedHeaders\`${d.detail === 'content-type' ? ' (Content-Type with a value other than the three form types is not safelisted)' : ''}.`;
+    case 'resolver-error':
+    case 'resolver-timeout':
+      return 'check the origin resolver (see onError); failures are denials and are not cached.';
+    case 'origin-resolver-async':
+      return 'call `policy.decideAsync()` (adapters do it when `policy.isAsync`), or declare the origin function `async`.';
+    default:
+      return c.credentials || d.allowed ? undefined : undefined;
+  }
+}

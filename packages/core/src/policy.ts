@@ -1,0 +1,232 @@
+/**
+ * `createPolicy`: compile once, decide many times.
+ * @module
+ */
+import type { Compiled } from './compile.js';
+import { compile } from './compile.js';
+import type { MatchedBy, OriginVerdict } from './decide.js';
+import { DecisionTable, classify, finish, isMatch, isThenable, matchStatic, runPredicatesSync } from './decide.js';
+import { renderExplanation } from './explain.js';
+import type { CorsOptions, CredentialsGuard, Decision, ExplainContext, Policy, RequestFacts } from './types.js';
+
+const INTERNAL_ERROR: Decision = Object.freeze({ kind: 'actual', allowed: false, reason: 'internal-error', headers: Object.freeze({}), vary: Object.freeze(['Origin']) });
+
+/**
+ * Validates `options` and compiles them into an immutable {@link Policy}.
+ *
+ * Throws a `CorsConfigError` listing every problem when the configuration is invalid or
+ * insecure. `origin` is required; everything else defaults closed (safelisted methods and
+ * headers only, nothing exposed, no `Access-Control-Max-Age`).
+ *
+ * @example
+ * ```ts
+ * import { createPolicy } from '@corsica/core';
+ *
+ * const policy = createPolicy({
+ *   origin: ['https://app.example.com', 'https://*.preview.example.com'],
+ *   credentials: true,
+ *   methods: ['GET', 'POST', 'PUT', 'DELETE'],
+ *   allowedHeaders: ['Content-Type', 'Authorization'],
+ *   maxAge: 7200,
+ * });
+ * const decision = policy.decide({ method: 'OPTIONS', origin: 'https://app.example.com', requestMethod: 'PUT' });
+ * // decision.status === 204, decision.headers['Access-Control-Allow-Origin'] === 'https://app.example.com'
+ * ```
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function createPolicy<const T extends CorsOptions>(options: T & CredentialsGuard<T>): Policy {
+  return buildPolicy(compile(options, (fallback) => buildPolicy(compile(fallback, () => {
+    throw new TypeError('corsica: a report-only fallback cannot itself be report-only');
+  }))));
+}
+
+function buildPolicy(c: Compiled): Policy {
+  const table = new DecisionTable(c);
+  const resolver = c.predicates.length > 0 ? new ResolverCache(c) : undefined;
+
+  const evaluate = (req: RequestFacts): Decision => {
+    const k = classify(c, req);
+    if (k.kind === 'not-cors') return table.notCors;
+    if (k.early !== undefined) return table.denied(k.kind, k.early);
+    let verdict: MatchedBy | OriginVerdict | undefined = matchStatic(c, k.origin);
+    if (verdict === undefined) verdict = runPredicatesSync(c, k.origin);
+    return finish(c, table, req, k.kind, k.origin, verdict);
+  };
+
+  const evaluateAsync = async (req: RequestFacts): Promise<Decision> => {
+    const k = classify(c, req);
+    if (k.kind === 'not-cors') return table.notCors;
+    if (k.early !== undefined) return table.denied(k.kind, k.early);
+    let verdict: MatchedBy | OriginVerdict | undefined = matchStatic(c, k.origin);
+    if (verdict === undefined) verdict = await resolver!.resolve(k.origin);
+    return finish(c, table, req, k.kind, k.origin, verdict);
+  };
+
+  const report = (applied: Decision, req: RequestFacts): void => {
+    if (c.onDecision === undefined) return;
+    try {
+      c.onDecision(applied, req);
+    } catch (error) {
+      c.onError(error, { phase: 'on-decision' });
+    }
+  };
+
+  const safe = (req: RequestFacts): Decision => {
+    try {
+      return evaluate(req);
+    } catch (error) {
+      c.onError(error, { phase: 'internal' });
+      return INTERNAL_ERROR;
+    }
+  };
+
+  const decide = (req: RequestFacts): Decision => {
+    const own = safe(req);
+    if (c.fallback === undefined) {
+      report(own, req);
+      return own;
+    }
+    const applied = Object.freeze({ ...c.fallback.decide(req), wouldHave: own });
+    report(applied, req);
+    return applied;
+  };
+
+  const decideAsync = async (req: RequestFacts): Promise<Decision> => {
+    let own: Decision;
+    try {
+      own = resolver === undefined ? evaluate(req) : await evaluateAsync(req);
+    } catch (error) {
+      c.onError(error, { phase: 'internal' });
+      own = INTERNAL_ERROR;
+    }
+    if (c.fallback === undefined) {
+      report(own, req);
+      return own;
+    }
+    const applied = Object.freeze({ ...(await c.fallback.decideAsync(req)), wouldHave: own });
+    report(applied, req);
+    return applied;
+  };
+
+  const explain = (req: RequestFacts, context?: ExplainContext): string => renderExplanation(c, table, req, safe(req), context);
+  const explainAsync = async (req: RequestFacts, context?: ExplainContext): Promise<string> => {
+    let d: Decision;
+    try {
+      d = resolver === undefined ? evaluate(req) : await evaluateAsync(req);
+    } catch {
+      d = INTERNAL_ERROR;
+    }
+    return renderExplanation(c, table, req, d, context);
+  };
+
+  return Object.freeze({
+    isAsync: c.isAsync,
+    warnings: c.warnings,
+    config: c.config,
+    decide,
+    decideAsync,
+    explain,
+    explainAsync,
+  });
+}
+
+interface CacheEntry {
+  readonly allowed: boolean;
+  readonly expires: number;
+}
+
+/**
+ * Answers of origin predicates for `decideAsync`: a bounded cache with a TTL (least recently
+ * used entries leave first), one shared lookup per origin at a time, and a timeout. Failures and
+ * timeouts are denials, reported to `onError`, and not cached.
+ */
+class ResolverCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly inFlight = new Map<string, Promise<MatchedBy | OriginVerdict>>();
+
+  constructor(private readonly c: Compiled) {}
+
+  resolve(origin: string): Promise<MatchedBy | OriginVerdict> | MatchedBy | OriginVerdict {
+    const cache = this.c.cache;
+    if (cache !== undefined) {
+      const hit = this.entries.get(origin);
+      if (hit !== undefined) {
+        if (hit.expires > Date.now()) {
+          // refresh recency: Map keeps insertion order, so the first key is the least recent
+          this.entries.delete(origin);
+          this.entries.set(origin, hit);
+          return hit.allowed ? 'predicate' : 'origin-not-allowed';
+        }
+        this.entries.delete(origin);
+      }
+    }
+    const pending = this.inFlight.get(origin);
+    if (pending !== undefined) return pending;
+    const lookup = this.lookup(origin);
+    this.inFlight.set(origin, lookup);
+    return lookup;
+  }
+
+  private async lookup(origin: string): Promise<MatchedBy | OriginVerdict> {
+    let verdict: MatchedBy | OriginVerdict = 'origin-not-allowed';
+    try {
+      for (const predicate of this.c.predicates) {
+        const answer = await this.withTimeout(origin, predicate);
+        if (answer === true) {
+          verdict = 'predicate';
+          break;
+        }
+        if (answer !== false) {
+          verdict = answer;
+          break;
+        }
+      }
+    } finally {
+      this.inFlight.delete(origin);
+    }
+    if (isMatch(verdict) || verdict === 'origin-not-allowed') this.remember(origin, isMatch(verdict));
+    return verdict;
+  }
+
+  private withTimeout(origin: string, predicate: (origin: string) => unknown): Promise<boolean | 'resolver-error' | 'resolver-timeout'> {
+    const c = this.c;
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (value: boolean | 'resolver-error' | 'resolver-timeout', error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error !== undefined) c.onError(error, { phase: 'origin-resolver', origin });
+        resolve(value);
+      };
+      const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
+        done('resolver-timeout', new Error(`corsica: the origin resolver did not answer within ${c.resolverTimeout} ms (resolverTimeout) for ${origin}; the request was denied.`));
+      }, c.resolverTimeout);
+      (timer as { unref?: () => void }).unref?.();
+      let answer: unknown;
+      try {
+        answer = predicate(origin);
+      } catch (error) {
+        done('resolver-error', error ?? new Error('corsica: the origin resolver threw'));
+        return;
+      }
+      const check = (value: unknown): void => {
+        if (value === true || value === false) done(value);
+        else done('resolver-error', new TypeError(`corsica: an origin resolver returned ${typeof value} for ${origin}; it must resolve to true or false.`));
+      };
+      if (isThenable(answer)) {
+        answer.then(check, (error: unknown) => done('resolver-error', error ?? new Error('corsica: the origin resolver rejected')));
+      } else check(answer);
+    });
+  }
+
+  private remember(origin: string, allowed: boolean): void {
+    const cache = this.c.cache;
+    if (cache === undefined || cache.ttl === 0) return;
+    if (this.entries.size >= cache.max) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(origin, { allowed, expires: Date.now() + cache.ttl });
+  }
+}
