@@ -9,7 +9,7 @@ export default defineConfig({
         name: root.replace('packages/', ''),
         root,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: `${root}/tsconfig.json` },
+        typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: "tsconfig.json" },
       },
     })),
     testTimeout: 20_000,

@@ -319,7 +319,7 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
       } catch (error) {
         const inner = (error as { problems?: readonly { code: never; path: string; message: string; fix: string }[] }).problems;
         if (!inner) throw error;
-        for (const q of inner) p.add(q.code, `reportOnly.fallback.${q.path}`, q.message.replace(/^corsica: /, ''), q.fix);
+        for (const q of inner) p.add(q.code, `reportOnly.fallback.${q.path}`, `in \`reportOnly.fallback\`: ${q.message.replace(/^corsica: /, '')}`, q.fix);
       }
     }
     if (onDecision === undefined) {

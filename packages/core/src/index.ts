@@ -9,6 +9,8 @@ export type { EnvLike } from './env.js';
 export { applyCorsHeaders, mergeVary } from './apply.js';
 export type { HeaderSetter, HeaderTarget } from './apply.js';
 export { isPolicy } from './compile.js';
+export { factsFromFetchRequest, factsFromNodeRequest, preflightResponse, recordDecision, recordedDecision, withCorsHeaders } from './facts.js';
+export type { NodeRequestLike } from './facts.js';
 export { CorsConfigError } from './errors.js';
 export type { ConfigProblem, ConfigWarning, ProblemCode, WarningCode } from './errors.js';
 export { MAX_ORIGIN_LENGTH } from './origin.js';
@@ -19,6 +21,7 @@ export type {
   CorsOptions,
   CredentialedCorsOptions,
   CredentialsGuard,
+  NoUnknownOptions,
   Decision,
   DecisionKind,
   DecisionReason,

@@ -243,6 +243,13 @@ export function parseConfiguredOrigin(raw: string, path: string, ctx: OriginPars
   if (domain.startsWith('.') || domain.endsWith('.') || domain.includes('..')) {
     return bad('origin.invalid', 'has an empty label in its host.', 'Remove the extra dots.');
   }
+  if (isWildcardHost && isPublicSuffixOrIp(domain)) {
+    return bad(
+      'origin.public-suffix-wildcard',
+      `allows every subdomain of \`${domain}\`, which is ${isIpLike(domain) ? 'an IP address' : 'a public suffix: anyone can register a host under it'}.`,
+      `Name your own domain, e.g. "${scheme}://*.your-app.${domain}", or list the exact origins.`,
+    );
+  }
   if (SPECIAL_SCHEMES.has(scheme)) {
     // The URL parser is the browsers' own canonicalisation (IPv4 forms, IPv6 compression).
     let canonicalHost = '';
@@ -256,13 +263,6 @@ export function parseConfiguredOrigin(raw: string, path: string, ctx: OriginPars
       const prefix = isWildcardHost ? '*.' : '';
       return bad('origin.not-canonical', `is not how browsers serialize this origin; they send ${show(`${scheme}://${prefix}${canonicalHost}${port ? `:${port}` : ''}`)}.`, `Write ${show(`${scheme}://${prefix}${canonicalHost}${port ? `:${port}` : ''}`)}.`);
     }
-  }
-  if (isWildcardHost && isPublicSuffixOrIp(domain)) {
-    return bad(
-      'origin.public-suffix-wildcard',
-      `allows every subdomain of \`${domain}\`, which is a public suffix or an IP address: anyone can register a host under it.`,
-      `Name your own domain, e.g. "${scheme}://*.your-app.${domain}", or list the exact origins.`,
-    );
   }
   if (ctx.credentials && !ctx.allowInsecure && (scheme === 'http' || scheme === 'ws') && !isLoopbackHost(domain === host ? host : `x.${domain}`)) {
     bad(
@@ -278,6 +278,10 @@ export function parseConfiguredOrigin(raw: string, path: string, ctx: OriginPars
   }
   if (isWildcardHost) return { kind: 'subdomain', scheme, suffix: `.${domain}`, port };
   return { kind: 'exact', origin: `${scheme}://${host}${port ? `:${port}` : ''}` };
+}
+
+function isIpLike(domain: string): boolean {
+  return domain.startsWith('[') || /^[\d.]+$/.test(domain);
 }
 
 function firstIndexOf(value: string, chars: string): number {

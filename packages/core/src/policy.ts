@@ -7,7 +7,7 @@ import { compile } from './compile.js';
 import type { MatchedBy, OriginVerdict } from './decide.js';
 import { DecisionTable, classify, finish, isMatch, isThenable, matchStatic, runPredicatesSync } from './decide.js';
 import { renderExplanation } from './explain.js';
-import type { CorsOptions, CredentialsGuard, Decision, ExplainContext, Policy, RequestFacts } from './types.js';
+import type { CorsOptions, CredentialsGuard, Decision, NoUnknownOptions, ExplainContext, Policy, RequestFacts } from './types.js';
 
 const INTERNAL_ERROR: Decision = Object.freeze({ kind: 'actual', allowed: false, reason: 'internal-error', headers: Object.freeze({}), vary: Object.freeze(['Origin']) });
 
@@ -34,7 +34,7 @@ const INTERNAL_ERROR: Decision = Object.freeze({ kind: 'actual', allowed: false,
  * ```
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
-export function createPolicy<const T extends CorsOptions>(options: T & CredentialsGuard<T>): Policy {
+export function createPolicy<const T extends CorsOptions>(options: T & CredentialsGuard<T> & NoUnknownOptions<T>): Policy {
   return buildPolicy(compile(options, (fallback) => buildPolicy(compile(fallback, () => {
     throw new TypeError('corsica: a report-only fallback cannot itself be report-only');
   }))));

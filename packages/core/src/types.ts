@@ -129,6 +129,9 @@ type FieldOf<T, K extends PropertyKey> = T extends { readonly [P in K]: infer V 
 
 type Banned<V, Why extends string> = V & { readonly [K in Why]: never };
 
+/** Makes option names Corsica does not know (often another library's, like `allowHeaders`) a compile-time error. */
+export type NoUnknownOptions<T> = { readonly [K in Exclude<keyof T, keyof PublicCorsOptions>]: never };
+
 /**
  * Turns `'*'` combined with `credentials: true` into a compile-time error. At run time the same
  * combination is a `CorsConfigError`.

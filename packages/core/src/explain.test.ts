@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createPolicy } from '@corsica/core';
+
+const policy = createPolicy({
+  origin: ['https://app.example.com', 'https://*.preview.example.com'],
+  credentials: true,
+  methods: ['PUT'],
+  allowedHeaders: ['Content-Type'],
+  maxAge: 86400,
+  onWarning: false,
+});
+const url = 'https://api.example.com/items';
+
+describe('explain', () => {
+  it('walks a failed preflight check by check and quotes Chrome\'s console', () => {
+    const text = policy.explain({ method: 'OPTIONS', origin: 'https://app.example.com', requestMethod: 'PUT', requestHeaders: 'content-type,authorization' }, { url });
+    expect(text).toContain('Request: preflight OPTIONS from origin https://app.example.com');
+    expect(text).toContain('pass  origin https://app.example.com is allowed (exact match in the allowlist)');
+    expect(text).toContain('pass  method PUT is allowed');
+    expect(text).toContain('FAIL  request header authorization is not allowed (allowedHeaders: Content-Type)');
+    expect(text).toContain('Response: 403 Forbidden, no CORS headers');
+    expect(text).toContain(`"Access to fetch at '${url}' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."`);
+    expect(text).toContain('Fix: add "authorization" to `allowedHeaders`.');
+  });
+
+  it('uses Firefox\'s words and its Max-Age cap when asked', () => {
+    const denied = policy.explain({ method: 'GET', origin: 'https://evil.example' }, { url, engine: 'firefox' });
+    expect(denied).toContain("(Reason: CORS header 'Access-Control-Allow-Origin' missing)");
+    const allowed = policy.explain({ method: 'OPTIONS', origin: 'https://x.preview.example.com', requestMethod: 'PUT' }, { engine: 'firefox' });
+    expect(allowed).toContain('matches a pattern');
+    expect(allowed).toContain('caches it for 86400 s');
+    expect(policy.explain({ method: 'OPTIONS', origin: 'https://x.preview.example.com', requestMethod: 'PUT' })).toContain('caches it for 7200 s (Access-Control-Max-Age 86400 capped at 7200)');
+  });
+
+  it('predicts the credentials failure of a public policy', () => {
+    const text = createPolicy({ origin: '*' }).explain({ method: 'GET', origin: 'https://a.example' }, { credentials: true });
+    expect(text).toContain("must not be the wildcard '*' when the request's credentials mode is 'include'");
+  });
+
+  it('explains a request without Origin as not CORS', () => {
+    expect(policy.explain({ method: 'GET' })).toContain('not a CORS request');
+  });
+
+  it('explains that a non-preflight OPTIONS reaches the app', () => {
+    expect(policy.explain({ method: 'OPTIONS', origin: 'https://app.example.com' })).toContain('OPTIONS without Access-Control-Request-Method is not a preflight');
+  });
+
+  it('escapes control bytes from the request instead of printing them', () => {
+    const text = policy.explain({ method: 'GET', origin: 'https://evil.example\r\nX-Injected: 1' });
+    expect(text).not.toMatch(/\r|\n X-Injected/);
+    expect(text).toContain('\\x0d\\x0a');
+  });
+
+  it('waits for async resolvers in explainAsync', async () => {
+    const asyncPolicy = createPolicy({ origin: async (o) => o === 'https://tenant.example' });
+    expect(await asyncPolicy.explainAsync({ method: 'GET', origin: 'https://tenant.example' })).toContain('allowed by an origin function');
+  });
+});

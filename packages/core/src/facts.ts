@@ -1,0 +1,96 @@
+/**
+ * Reading request facts from the two request shapes adapters meet (Node's `IncomingMessage`
+ * and the Web `Request`), and marking a request as handled so that stacked middlewares never
+ * write CORS headers twice. Shared here so no adapter carries its own copy.
+ * @module
+ */
+import { applyCorsHeaders } from './apply.js';
+import type { Decision, HeaderValue, RequestFacts } from './types.js';
+
+/** The parts of Node's `IncomingMessage` that CORS reads. */
+export interface NodeRequestLike {
+  readonly method?: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Node >= 18.3: every header as an array of its lines, never joined. */
+  readonly headersDistinct?: Readonly<Record<string, string[] | undefined>>;
+}
+
+/**
+ * Facts from a Node request. Uses `headersDistinct` when present, so that repeated `Origin` or
+ * `Access-Control-Request-Method` lines are seen as repeated rather than silently joined.
+ */
+export function factsFromNodeRequest(req: NodeRequestLike): RequestFacts {
+  const distinct = req.headersDistinct;
+  const h = req.headers;
+  const pick = (name: string): HeaderValue => (distinct ? distinct[name] : h[name]);
+  return {
+    method: req.method,
+    origin: pick('origin'),
+    requestMethod: pick('access-control-request-method'),
+    requestHeaders: pick('access-control-request-headers'),
+    requestPrivateNetwork: pick('access-control-request-private-network'),
+  };
+}
+
+/**
+ * Facts from a Web `Request` (fetch handlers, Hono). `Headers.get` joins repeated lines with
+ * `, `, which the core then sees as a comma-joined (duplicated) Origin.
+ */
+export function factsFromFetchRequest(request: { readonly method: string; readonly headers: Headers }): RequestFacts {
+  const h = request.headers;
+  return {
+    method: request.method,
+    origin: h.get('origin'),
+    requestMethod: h.get('access-control-request-method'),
+    requestHeaders: h.get('access-control-request-headers'),
+    requestPrivateNetwork: h.get('access-control-request-private-network'),
+  };
+}
+
+const HANDLED: unique symbol = Symbol.for('corsica.decision') as never;
+
+/**
+ * Records that a Corsica middleware decided this request (on the request object, via a global
+ * symbol so that two copies of the core agree). Returns the earlier decision when another
+ * Corsica middleware already handled it: the caller must then leave the response alone.
+ */
+export function recordDecision(carrier: object, decision: Decision): Decision | undefined {
+  const holder = carrier as { [HANDLED]?: Decision };
+  const earlier = holder[HANDLED];
+  if (earlier !== undefined) return earlier;
+  try {
+    Object.defineProperty(carrier, HANDLED, { value: decision, configurable: true, enumerable: false, writable: false });
+  } catch {
+    // frozen carrier: nothing to record, nothing to double either
+  }
+  return undefined;
+}
+
+/** The decision a Corsica middleware recorded on this request, if any. */
+export function recordedDecision(carrier: object): Decision | undefined {
+  return (carrier as { [HANDLED]?: Decision })[HANDLED];
+}
+
+/**
+ * Returns a Response carrying the decision's headers. Mutates `response.headers` when allowed;
+ * when they are immutable (a `fetch()` result, `Response.redirect`, `Response.error`), returns a
+ * copy with the same body, status and headers instead.
+ */
+export function withCorsHeaders(response: Response, decision: Decision): Response {
+  if (Object.keys(decision.headers).length === 0 && decision.vary.length === 0) return response;
+  try {
+    applyCorsHeaders(response.headers, decision);
+    return response;
+  } catch {
+    const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+    applyCorsHeaders(copy.headers, decision);
+    return copy;
+  }
+}
+
+/** A finished preflight answer as a Web `Response` (no body). */
+export function preflightResponse(decision: Decision): Response {
+  const headers = new Headers();
+  applyCorsHeaders(headers, decision);
+  return new Response(null, { status: decision.status ?? 204, headers });
+}
