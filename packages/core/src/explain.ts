@@ -23,7 +23,7 @@ export function printable(value: HeaderValue | unknown): string {
 
 const ORIGIN_FAILURES: Partial<Record<DecisionReason, string>> = {
   'origin-not-allowed': 'is not allowed by the policy',
-  'origin-null': 'is "null" (sandboxed iframe, file: page or redirect), which a list never allows',
+  'origin-null': 'is the opaque origin that sandboxed iframes, file: pages and redirects send; a list never allows it',
   'origin-malformed': 'is not a serialized origin a browser would send',
   'origin-duplicated': 'has several values (repeated or comma-joined), which browsers never send',
   'origin-too-long': 'is longer than any real origin',
@@ -133,8 +133,13 @@ function fixFor(c: Compiled, d: Decision): string | undefined {
       return 'if this origin should be allowed, add it to `origin` exactly as the browser sends it (scheme, host, port; no trailing slash).';
     case 'origin-null':
       return 'serve the calling page from a real origin; never allow "null".';
-    case 'method-not-allowed':
-      return `add ${JSON.stringify(d.detail)} to \`methods\` (byte-exact: "PATCH" does not allow "patch").`;
+    case 'method-not-allowed': {
+      const upper = d.detail?.toUpperCase();
+      if (upper !== undefined && upper !== d.detail && !c.methods.any && c.methods.set.has(upper)) {
+        return `the page sent ${JSON.stringify(d.detail)}, and browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT: call fetch with method ${JSON.stringify(upper)}, or add ${JSON.stringify(d.detail)} to \`methods\`.`;
+      }
+      return `add ${JSON.stringify(d.detail)} to \`methods\` (methods compare byte for byte).`;
+    }
     case 'header-not-allowed':
       return `add ${JSON.stringify(d.detail)} to \`allowedHeaders\`${d.detail === 'content-type' ? ' (Content-Type with a value other than the three form types is not safelisted)' : ''}.`;
     case 'resolver-error':
