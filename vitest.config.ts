@@ -21,8 +21,10 @@ export default defineConfig({
   },
   ssr: {
     resolve: {
-      conditions: ['@corsica/source', 'node', 'import', 'default'],
-      externalConditions: ['@corsica/source', 'node', 'import', 'default'],
+      // No 'import' here: these also reach Node's own resolver as --conditions, and with 'import'
+      // a CommonJS require() of a dual package (Express 5 requiring is-promise) gets the ESM build.
+      conditions: ['@corsica/source', 'node', 'default'],
+      externalConditions: ['@corsica/source', 'node', 'default'],
     },
   },
 });

@@ -92,6 +92,11 @@ describe('decideAsync with async origin resolvers', () => {
     expect((await policy.decideAsync(get('https://t.example'))).reason).toBe('resolver-error');
   });
 
+  it('still answers when onError itself throws while a resolver failure is reported', async () => {
+    const policy = createPolicy({ origin: async () => { throw new Error('db down'); }, onError: () => { throw new Error('logger down'); } });
+    await expect(policy.decideAsync(get('https://t.example'))).resolves.toMatchObject({ reason: 'resolver-error' });
+  });
+
   it('never rejects, whatever the request', async () => {
     const policy = createPolicy({ origin: async () => true });
     await expect(policy.decideAsync(null as never)).resolves.toMatchObject({ kind: 'not-cors' });

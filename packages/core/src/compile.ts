@@ -275,7 +275,15 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
   }
   const debug = readBoolean(o, 'debug', p);
   const onDecision = readFunction(o, 'onDecision', p) as Compiled['onDecision'];
-  const onError = (readFunction(o, 'onError', p) as Compiled['onError'] | undefined) ?? defaultOnError;
+  const userOnError = (readFunction(o, 'onError', p) as Compiled['onError'] | undefined) ?? defaultOnError;
+  // A reporter that throws must never turn a decision into an exception or a hung request.
+  const onError: Compiled['onError'] = (error, context) => {
+    try {
+      userOnError(error, context);
+    } catch {
+      // nothing sensible is left to report to
+    }
+  };
   let onWarning: ((w: ConfigWarning) => void) | undefined = (w) => console.warn(`${w.message} Fix: ${w.fix}`);
   if (o.onWarning === false) onWarning = undefined;
   else if (o.onWarning !== undefined) onWarning = readFunction(o, 'onWarning', p) as typeof onWarning;

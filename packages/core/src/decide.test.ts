@@ -283,6 +283,18 @@ describe('hooks, debug and report-only', () => {
     expect(onError).toHaveBeenCalledWith(expect.any(Error), { phase: 'on-decision' });
   });
 
+  it('never throws even when both onDecision and onError throw', () => {
+    const policy = createPolicy({ origin: APP, onDecision: () => { throw new Error('a'); }, onError: () => { throw new Error('b'); } });
+    expect(policy.decide(get(APP)).allowed).toBe(true);
+  });
+
+  it('lets adapters report through the policy\'s onError, which never throws', () => {
+    const onError = vi.fn(() => { throw new Error('logger down'); });
+    const policy = createPolicy({ origin: APP, onError });
+    expect(() => policy.reportError(new Error('stacked'), { phase: 'adapter' })).not.toThrow();
+    expect(onError).toHaveBeenCalledWith(expect.any(Error), { phase: 'adapter' });
+  });
+
   it('adds a Corsica-Debug header to denials only, never an allow header', () => {
     const policy = createPolicy({ origin: [APP, 'https://b.example'], debug: true, methods: ['PUT'] });
     expect(policy.decide(get('https://evil.com')).headers).toEqual({ 'Corsica-Debug': 'origin-not-allowed' });

@@ -10,6 +10,12 @@ import type { CommonCorsOptions, CorsOptions, OriginEntryOption, Policy } from '
 /** A `process.env`-like object. */
 export type EnvLike = Readonly<Record<string, string | undefined>>;
 
+/** `process.env` where there is one (Node, Bun, Deno's Node compatibility), else nothing. */
+function defaultEnv(): EnvLike {
+  const proc = (globalThis as { process?: { env?: EnvLike } }).process;
+  return proc?.env ?? {};
+}
+
 /** Origins added in the `development` profile: local servers on any port. */
 export const DEVELOPMENT_ORIGINS: readonly string[] = Object.freeze(['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']);
 
@@ -24,6 +30,8 @@ export const DEVELOPMENT_ORIGINS: readonly string[] = Object.freeze(['http://loc
  *   `http://[::1]:*`; `production` refuses to start with an empty list, or with `*` while
  *   credentials are on.
  *
+ * `env` defaults to `process.env` where a `process` global exists; pass it explicitly on
+ * runtimes without one (Cloudflare Workers: the `env` binding).
  * `base` supplies everything else (hooks, defaults for the variables above); variables win.
  *
  * @example
@@ -31,7 +39,7 @@ export const DEVELOPMENT_ORIGINS: readonly string[] = Object.freeze(['http://loc
  * const policy = policyFromEnv(process.env, { allowedHeaders: ['Content-Type', 'Authorization'] });
  * ```
  */
-export function policyFromEnv(env: EnvLike, base: Partial<CommonCorsOptions> & { origin?: CorsOptions['origin']; credentials?: boolean } = {}): Policy {
+export function policyFromEnv(env: EnvLike = defaultEnv(), base: Partial<CommonCorsOptions> & { origin?: CorsOptions['origin']; credentials?: boolean } = {}): Policy {
   const p = new ProblemList();
   const profile = env.NODE_ENV;
   const list = (name: string): string[] | undefined => {

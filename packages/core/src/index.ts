@@ -3,7 +3,7 @@
  * {@link createPolicy}, then `decide` each request; adapters write the decision onto responses.
  * @module
  */
-export { createPolicy } from './policy.js';
+export { createPolicy, decideRequest } from './policy.js';
 export { policyFromEnv, DEVELOPMENT_ORIGINS } from './env.js';
 export type { EnvLike } from './env.js';
 export { applyCorsHeaders, mergeVary } from './apply.js';

@@ -62,15 +62,10 @@ export function parseRequestOrigin(origin: string): OriginParts | undefined {
   const hostStart = i + 3;
   let hostEnd: number;
   if (origin.charCodeAt(hostStart) === 0x5b) {
-    // [IPv6]: lower-case hex digits, colons and dots (for an embedded IPv4) only
-    let j = hostStart + 1;
-    for (; j < n; j++) {
-      const c = origin.charCodeAt(j);
-      if ((c >= 0x30 && c <= 0x3a) || (c >= 0x61 && c <= 0x66) || c === 0x2e) continue;
-      break;
-    }
-    if (j === hostStart + 1 || origin.charCodeAt(j) !== 0x5d) return undefined;
-    hostEnd = j + 1;
+    const close = origin.indexOf(']', hostStart);
+    // a structural check first, then the URL parser for the zero-compression rules (IPv6 origins are rare)
+    if (close < 0 || !isSerializedIpv6(origin, hostStart + 1, close) || !urlAgrees(origin, close + 1)) return undefined;
+    hostEnd = close + 1;
   } else {
     let j = hostStart;
     let labelStart = j;
@@ -84,7 +79,10 @@ export function parseRequestOrigin(origin: string): OriginParts | undefined {
       if (c >= 128 || HOST_CHAR[c] !== 1) break;
     }
     if (j === hostStart) return undefined;
+    if (endsInNumber(origin, labelStart, j) && !isSerializedIpv4(origin, hostStart, j)) return undefined;
     hostEnd = j;
+    // Punycode labels must decode; the URL parser knows how (rare, so its cost is fine here).
+    if (origin.indexOf('xn--', hostStart) >= 0 && origin.indexOf('xn--', hostStart) < j && !urlAgrees(origin, j)) return undefined;
   }
   let port = '';
   if (hostEnd < n) {
@@ -93,6 +91,97 @@ export function parseRequestOrigin(origin: string): OriginParts | undefined {
     if (!isCanonicalPort(port) || DEFAULT_PORTS[scheme] === port) return undefined;
   }
   return { scheme, host: origin.slice(hostStart, hostEnd), port, hostEnd };
+}
+
+/**
+ * Reports whether the last label `origin[start..end)` makes the URL parser read the host as IPv4
+ * (all digits, or `0x` and hex digits).
+ * @see https://url.spec.whatwg.org/#ends-in-a-number-checker
+ */
+function endsInNumber(origin: string, start: number, end: number): boolean {
+  if (start === end) return false;
+  let allDigits = true;
+  for (let i = start; i < end; i++) {
+    const c = origin.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) allDigits = false;
+  }
+  if (allDigits) return true;
+  if (end - start < 2 || origin.charCodeAt(start) !== 0x30 || origin.charCodeAt(start + 1) !== 0x78) return false;
+  for (let i = start + 2; i < end; i++) {
+    const c = origin.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+/** Reports whether `origin[start..end)` is a dotted-quad IPv4 address as the URL serializer writes it. */
+function isSerializedIpv4(origin: string, start: number, end: number): boolean {
+  let parts = 0;
+  let i = start;
+  while (i <= end) {
+    const partStart = i;
+    let value = 0;
+    while (i < end) {
+      const c = origin.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      value = value * 10 + (c - 0x30);
+      i++;
+    }
+    const len = i - partStart;
+    if (len === 0 || len > 3 || value > 255 || (len > 1 && origin.charCodeAt(partStart) === 0x30)) return false;
+    parts++;
+    if (i === end) break;
+    if (origin.charCodeAt(i) !== 0x2e) return false;
+    i++;
+  }
+  return parts === 4;
+}
+
+/**
+ * Reports whether `origin[start..end)` is an IPv6 address as the URL serializer writes it:
+ * lower-case hex groups without leading zeros, at most one `::` standing for two or more zero
+ * groups, eight groups in all.
+ * @see https://url.spec.whatwg.org/#concept-ipv6-serializer
+ */
+function isSerializedIpv6(origin: string, start: number, end: number): boolean {
+  let groups = 0;
+  let compressed = false;
+  let i = start;
+  if (origin.charCodeAt(i) === 0x3a) {
+    if (origin.charCodeAt(i + 1) !== 0x3a) return false;
+    compressed = true;
+    i += 2;
+    if (i === end) return true; // "::"
+  }
+  while (i < end) {
+    const groupStart = i;
+    while (i < end) {
+      const c = origin.charCodeAt(i);
+      if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) i++;
+      else break;
+    }
+    const len = i - groupStart;
+    if (len === 0 || len > 4 || (len > 1 && origin.charCodeAt(groupStart) === 0x30)) return false;
+    groups++;
+    if (i === end) break;
+    if (origin.charCodeAt(i) !== 0x3a) return false;
+    i++;
+    if (origin.charCodeAt(i) === 0x3a) {
+      if (compressed) return false;
+      compressed = true;
+      i++;
+      if (i === end) break;
+    } else if (i === end) return false;
+  }
+  return compressed ? groups <= 6 : groups === 8;
+}
+
+function urlAgrees(origin: string, hostEnd: number): boolean {
+  try {
+    return new URL(origin.slice(0, hostEnd)).host === origin.slice(origin.indexOf('//') + 2, hostEnd);
+  } catch {
+    return false;
+  }
 }
 
 function isCanonicalPort(port: string): boolean {

@@ -7,7 +7,7 @@ import { compile } from './compile.js';
 import type { MatchedBy, OriginVerdict } from './decide.js';
 import { DecisionTable, classify, finish, isMatch, isThenable, matchStatic, runPredicatesSync } from './decide.js';
 import { renderExplanation } from './explain.js';
-import type { CorsOptions, CredentialsGuard, Decision, NoUnknownOptions, ExplainContext, Policy, RequestFacts } from './types.js';
+import type { CorsOptions, CredentialsGuard, Decision, ErrorContext, NoUnknownOptions, ExplainContext, Policy, RequestFacts } from './types.js';
 
 const INTERNAL_ERROR: Decision = Object.freeze({ kind: 'actual', allowed: false, reason: 'internal-error', headers: Object.freeze({}), vary: Object.freeze(['Origin']) });
 
@@ -119,8 +119,11 @@ function buildPolicy(c: Compiled): Policy {
     return renderExplanation(c, table, req, d, context);
   };
 
+  const reportError = (error: unknown, context: ErrorContext): void => c.onError(error, context);
+
   return Object.freeze({
     isAsync: c.isAsync,
+    reportError,
     warnings: c.warnings,
     config: c.config,
     decide,
@@ -196,8 +199,8 @@ class ResolverCache {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (error !== undefined) c.onError(error, { phase: 'origin-resolver', origin });
         resolve(value);
+        if (error !== undefined) c.onError(error, { phase: 'origin-resolver', origin });
       };
       const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
         done('resolver-timeout', new Error(`corsica: the origin resolver did not answer within ${c.resolverTimeout} ms (resolverTimeout) for ${origin}; the request was denied.`));
@@ -229,4 +232,19 @@ class ResolverCache {
     }
     this.entries.set(origin, { allowed, expires: Date.now() + cache.ttl });
   }
+}
+
+/**
+ * Decides with `decide` for sync policies and `decideAsync` for async ones, so adapters have one
+ * call: the result is a Decision, or a Promise of one only when `policy.isAsync`. Never throws,
+ * never rejects.
+ *
+ * @example
+ * ```ts
+ * const result = decideRequest(policy, factsFromNodeRequest(req));
+ * const decision = result instanceof Promise ? await result : result;
+ * ```
+ */
+export function decideRequest(policy: Policy, facts: RequestFacts): Decision | Promise<Decision> {
+  return policy.isAsync ? policy.decideAsync(facts) : policy.decide(facts);
 }

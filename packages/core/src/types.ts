@@ -40,7 +40,7 @@ export type NameListOption = string | readonly string[];
 /** What is passed to `onError`. */
 export interface ErrorContext {
   /** Where the error happened. */
-  readonly phase: 'origin-resolver' | 'on-decision' | 'internal';
+  readonly phase: 'origin-resolver' | 'on-decision' | 'internal' | 'adapter';
   /** The origin being checked, when there is one (already validated). */
   readonly origin?: string;
 }
@@ -248,4 +248,9 @@ export interface Policy {
   explain(request: RequestFacts, context?: ExplainContext): string;
   /** Like `explain`, awaiting async origin resolvers. */
   explainAsync(request: RequestFacts, context?: ExplainContext): Promise<string>;
+  /**
+   * Sends an error to the policy's `onError` (default `console.error`); never throws. Adapters use
+   * it for what they detect themselves (phase `'adapter'`, e.g. two Corsica middlewares stacked).
+   */
+  reportError(error: unknown, context: ErrorContext): void;
 }
