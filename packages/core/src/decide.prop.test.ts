@@ -1,6 +1,7 @@
 /**
  * Properties of `policy.decide` over generated policies and generated (often hostile) requests.
- * Policies come from `test/arbitraries.ts`; each property also runs the spec-table rows as seeds.
+ * Policies and requests come from `test/arbitraries.ts`, whose origins include the spec-table rows
+ * (SPEC-NOTES "Origins as browsers send them") as seeds.
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
 import fc from 'fast-check';
@@ -37,7 +38,7 @@ const DEBUG = 'Corsica-Debug';
 const SAFELISTED = new Set(['GET', 'HEAD', 'POST']);
 const silent = { onWarning: false, onError: () => undefined } as const;
 
-const RUNS = { numRuns: 100 };
+const RUNS = { numRuns: 150 };
 
 /** Runs `check` on every generated request of every generated policy. */
 function forEachDecision(check: (d: Decision, req: RequestFacts, spec: PolicySpec, policy: Policy) => void, params = RUNS): void {
@@ -69,6 +70,14 @@ const anythingFacts = fc.oneof(
     { requiredKeys: [] },
   ),
   fc.record({ method: fc.constant('OPTIONS'), origin: fc.anything(), requestMethod: fc.anything(), requestHeaders: fc.anything() }),
+  // an origin the policies may allow, so that nonsense reaches the method and header checks
+  fc.record({
+    method: fc.constantFrom('OPTIONS', 'GET'),
+    origin: fc.constantFrom('https://app.example.com', 'https://x.example.com', 'https://a.example.org', 'https://t.example.net', ['https://x.example.com']),
+    requestMethod: fc.oneof(fc.anything(), fc.constantFrom('PUT', 'GET')),
+    requestHeaders: fc.anything(),
+    requestPrivateNetwork: fc.anything(),
+  }),
   fc.anything(),
 ) as fc.Arbitrary<RequestFacts>;
 

@@ -87,8 +87,8 @@ describe('checkHeaderList', () => {
   it('denies a well-formed list naming a header that is not allowed, and reports the first such name', () => {
     fc.assert(
       fc.property(
-        fc.array(token, { minLength: 1, maxLength: 20 }).chain((names) => fc.tuple(fc.constant(names), renderHeaderList(names), fc.subarray(names.map((n) => n.toLowerCase())))),
-        ([names, value, allowedNames]) => {
+        fc.array(token, { minLength: 1, maxLength: 20 }).chain((names) => fc.tuple(renderHeaderList(names), fc.subarray(names.map((n) => n.toLowerCase())))),
+        ([value, allowedNames]) => {
           const allowed = new Set(allowedNames);
           const { verdict } = run(value, (n) => allowed.has(n));
           const ref = refSplitHeaderList(value);
@@ -96,7 +96,6 @@ describe('checkHeaderList', () => {
           const firstBad = ref.ok ? ref.names.find((n) => !allowed.has(n)) : undefined;
           if (firstBad === undefined) expect(verdict).toEqual({ ok: true });
           else expect(verdict).toEqual({ ok: false, reason: 'header-not-allowed', name: firstBad });
-          void names;
         },
       ),
       { numRuns: 200 },

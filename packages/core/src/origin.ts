@@ -79,7 +79,11 @@ export function parseRequestOrigin(origin: string): OriginParts | undefined {
       if (c >= 128 || HOST_CHAR[c] !== 1) break;
     }
     if (j === hostStart) return undefined;
-    if (endsInNumber(origin, labelStart, j) && !isSerializedIpv4(origin, hostStart, j)) return undefined;
+    // a trailing dot leaves an empty last label; the URL parser then looks at the one before it
+    const trailingDot = labelStart === j && j > hostStart;
+    const lastStart = trailingDot ? origin.lastIndexOf('.', j - 2) + 1 : labelStart;
+    const lastEnd = trailingDot ? j - 1 : j;
+    if (endsInNumber(origin, Math.max(lastStart, hostStart), lastEnd) && (trailingDot || !isSerializedIpv4(origin, hostStart, j))) return undefined;
     hostEnd = j;
     // Punycode labels must decode; the URL parser knows how (rare, so its cost is fine here).
     if (origin.indexOf('xn--', hostStart) >= 0 && origin.indexOf('xn--', hostStart) < j && !urlAgrees(origin, j)) return undefined;

@@ -16,7 +16,7 @@ import { MAX_EMPTY_ELEMENTS, MAX_METHOD_LENGTH, MAX_ORIGIN_LENGTH, MAX_REQUEST_H
 // Policies as data
 // ---------------------------------------------------------------------------------------------
 
-/** One configured origin entry, in the three shapes the brief asks for. */
+/** One configured origin entry: an exact origin, a subdomain pattern or a loopback any-port pattern. */
 export type OriginRule =
   | { readonly kind: 'exact'; readonly origin: string }
   /** `https://*.<domain>`, optionally with a port or `:*` */
@@ -40,9 +40,9 @@ export interface PolicySpec {
   readonly preflightStatus: 200 | 204 | undefined;
 }
 
-/** Registrable domains (none is a public suffix; odd but legal host bytes on purpose). */
+/** Registrable domains (none is a public suffix, so `https://*.<domain>` is valid). */
 export const DOMAINS = ['example.com', 'corsica.dev', 'acme.co.uk', 'shop-7.org', 'tenant.example', 'xn--bcher-kva.com', 'a1.io'] as const;
-/** Hosts that may only appear in exact origins (the public-suffix library would refuse them as wildcard domains). */
+/** Hosts used in exact origins only: odd but legal host bytes, an IPv4 and an IPv6 address. */
 const EXACT_ONLY_HOSTS = ['under_score.net', 'x$y.example.com', '192.168.0.10', '[2001:db8::1]'] as const;
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
 const PORTS = [1, 3000, 5173, 8080, 8443, 65535] as const;

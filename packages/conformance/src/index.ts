@@ -1,0 +1,30 @@
+/**
+ * `@corsica/conformance`: CORS conformance scenarios run over real HTTP against any server (a
+ * Corsica adapter, another library, a reverse proxy), judged by a model of the browser's CORS
+ * check with `@corsica/core` as the oracle. No test framework needed here; see
+ * `@corsica/conformance/vitest` for `describeConformance`.
+ * @module
+ */
+export { browserCheck, combinedHeader, parseListHeader } from './browser.js';
+export { send } from './http.js';
+export { factsFromLines, oracleDecision, oraclePolicy } from './oracle.js';
+export { DEFAULT_ROUTES, STANDARD_POLICIES } from './policies.js';
+export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, formatResult, isSkipped, judge, runConformance, runScenario } from './run.js';
+export type { JudgeOptions } from './run.js';
+export { HOSTILE_ACRH, SPEC, allowedProbeOrigins, nearMisses, scenariosFor } from './scenarios.js';
+export type {
+  AppAnswer,
+  BrowserRequest,
+  BrowserResponse,
+  BrowserVerdict,
+  ConformanceRoutes,
+  ExpectedVerdict,
+  ConformanceTarget,
+  HeaderLine,
+  RouteName,
+  Scenario,
+  ScenarioExpectation,
+  ScenarioRequest,
+  ScenarioResponse,
+  ScenarioResult,
+} from './types.js';

@@ -1,0 +1,6 @@
+import { describeConformance } from '@corsica/conformance/vitest';
+import { EXPRESS, startApp } from './app.js';
+
+for (const version of EXPRESS) {
+  describeConformance(`@corsica/express on ${version.name}`, (policy) => startApp(version, policy));
+}

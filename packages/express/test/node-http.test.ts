@@ -1,0 +1,59 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CorsMiddleware, CorsRequest } from '../src/index.js';
+import { cors } from '../src/index.js';
+import type { Started } from './support.js';
+import { APP, EVIL, MAIN_OPTIONS, TENANT, listen, send } from './support.js';
+
+/** A plain node:http server: the handler runs as cors()'s `next`. */
+function serve(middleware: CorsMiddleware, calls: { handler: number }): Promise<Started> {
+  return listen(
+    // typing req as CorsRequest is what makes req.cors visible outside Express
+    http.createServer((req: CorsRequest, res) => {
+      middleware(req, res, (error) => {
+        if (error !== undefined) {
+          res.statusCode = 500;
+          res.end('failed');
+          return;
+        }
+        calls.handler += 1;
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ reason: req.cors?.reason ?? null }));
+      });
+    }),
+  );
+}
+
+describe.each([
+  { name: 'a sync policy', options: MAIN_OPTIONS, allowed: APP },
+  { name: 'an async origin resolver', options: { origin: async (origin: string) => origin === TENANT }, allowed: TENANT },
+])('plain node:http with $name', ({ options, allowed }) => {
+  const calls = { handler: 0 };
+  let server: Started;
+  beforeAll(async () => {
+    server = await serve(cors(options), calls);
+  });
+  afterAll(() => server.close());
+
+  it('answers preflights without calling the handler', async () => {
+    const before = calls.handler;
+    const ok = await send(server.baseUrl, { method: 'OPTIONS', headers: [['Origin', allowed], ['Access-Control-Request-Method', 'POST']] });
+    expect(ok.status).toBe(204);
+    expect(ok.one('access-control-allow-origin')).toBe(allowed);
+    const denied = await send(server.baseUrl, { method: 'OPTIONS', headers: [['Origin', EVIL], ['Access-Control-Request-Method', 'POST']] });
+    expect(denied.status).toBe(403);
+    expect(denied.cors).toEqual({});
+    expect(calls.handler).toBe(before);
+  });
+
+  it('sets the headers, then runs the handler with the decision on req.cors', async () => {
+    const res = await send(server.baseUrl, { headers: [['Origin', allowed]] });
+    expect(res.status).toBe(200);
+    expect(res.one('access-control-allow-origin')).toBe(allowed);
+    expect(res.vary).toEqual(['Origin']);
+    expect(JSON.parse(res.body)).toEqual({ reason: 'origin-allowed' });
+    const denied = await send(server.baseUrl, { headers: [['Origin', EVIL]] });
+    expect(denied.cors).toEqual({});
+    expect(JSON.parse(denied.body)).toEqual({ reason: 'origin-not-allowed' });
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * `@corsica/koa`: Corsica as Koa 2 and 3 middleware. The core decides; this file only reads the
+ * request and writes the answer, and keeps the CORS headers on Koa's error responses.
+ * @module
+ */
+import { applyCorsHeaders, createPolicy, factsFromNodeRequest, isPolicy, mergeVary, recordDecision } from '@corsica/core';
+import type { CorsOptions, CredentialsGuard, Decision, Policy, RequestFacts } from '@corsica/core';
+import type { Middleware } from 'koa';
+
+/**
+ * What this middleware adds to `ctx.state`.
+ *
+ * @example
+ * ```ts
+ * const app = new Koa().use(cors(policy)); // Koa<DefaultState & CorsState>
+ * app.use((ctx) => {
+ *   if (ctx.state.cors?.allowed === false) ctx.set('X-Cors-Denied', ctx.state.cors.reason);
+ * });
+ * ```
+ */
+export interface CorsState {
+  /** The CORS decision Corsica took for this request. */
+  cors?: Decision;
+}
+
+declare module 'koa' {
+  // Typed for every middleware, including ones declared apart from the app that mounts cors().
+  interface DefaultState {
+    /** The CORS decision Corsica took for this request (set by `@corsica/koa`). */
+    cors?: Decision;
+  }
+}
+
+const STACKED =
+  'corsica: this cors() middleware met a request another Corsica middleware had already decided, so it left the response alone. ' +
+  'Mount each cors() once; for a route-specific policy, choose the middleware per path in one place (see the @corsica/koa README) instead of stacking.';
+
+/**
+ * Koa's default error handler (`ctx.onerror`) removes every response header, then sets
+ * `err.headers`. Carrying the CORS headers there lets the browser read the real 4xx/5xx instead
+ * of reporting a CORS failure. Only `Vary` names the error itself carries are kept: the app's
+ * other headers are gone from that response too.
+ */
+function keepOnError(error: unknown, decision: Decision): void {
+  // Koa replaces a thrown non-object with a fresh Error, which nothing here can reach.
+  if (typeof error !== 'object' || error === null) return;
+  const carrier = error as { headers?: Record<string, unknown> };
+  const headers: Record<string, unknown> = { ...carrier.headers, ...decision.headers };
+  const varyName = Object.keys(headers).find((name) => name.toLowerCase() === 'vary') ?? 'Vary';
+  const vary = mergeVary(headers[varyName] as string | readonly string[] | undefined, decision.vary);
+  if (vary !== undefined) headers[varyName] = vary;
+  try {
+    carrier.headers = headers;
+  } catch {
+    // a frozen error: Koa answers it without CORS headers, as it would without Corsica
+  }
+}
+
+/**
+ * Creates Koa middleware from options (compiled once, here, so a bad configuration throws a
+ * `CorsConfigError` at startup) or from a policy made with `createPolicy`.
+ *
+ * Preflights are answered here (`next` is not called, so routes and auth never run). Other
+ * requests get their CORS headers before `next()`, and keep them when a later middleware throws.
+ * The decision is exposed as `ctx.state.cors`.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import { cors } from '@corsica/koa';
+ *
+ * const app = new Koa();
+ * app.use(cors({ origin: ['https://app.example.com'], credentials: true, methods: ['GET', 'PUT'] }));
+ * app.use((ctx) => {
+ *   ctx.body = { corsAllowed: ctx.state.cors?.allowed };
+ * });
+ * ```
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function cors(policy: Policy): Middleware<CorsState>;
+export function cors<const T extends CorsOptions>(options: T & CredentialsGuard<T>): Middleware<CorsState>;
+export function cors(input: CorsOptions | Policy): Middleware<CorsState> {
+  const policy = isPolicy(input) ? input : createPolicy(input as CorsOptions);
+  // A compiled policy keeps its onError to itself: reports then go to the console.
+  const onError = isPolicy(input) ? undefined : input.onError;
+  let warned = false;
+
+  const decideGuarded = async (facts: RequestFacts): Promise<Decision> => {
+    try {
+      return await policy.decideAsync(facts);
+    } catch (error) {
+      // decideAsync is documented never to reject; if it does anyway, fall back to the sync
+      // decision, which denies whatever only an async resolver could have allowed.
+      if (onError) onError(error, { phase: 'internal' });
+      else console.error('corsica: policy.decideAsync rejected, which it never should; this request got the synchronous decision instead. Please report it as a Corsica bug.', error);
+      return policy.decide(facts);
+    }
+  };
+
+  return async function corsica(ctx, next) {
+    const facts = factsFromNodeRequest(ctx.req);
+    const decision = policy.isAsync ? await decideGuarded(facts) : policy.decide(facts);
+    // Marked on the Node request, which every framework layered over it shares.
+    if (recordDecision(ctx.req, decision) !== undefined) {
+      // Reported once per middleware, not per request, so a misconfiguration cannot flood logs.
+      if (!warned) {
+        warned = true;
+        if (onError) onError(new Error(STACKED), { phase: 'internal' });
+        else console.warn(STACKED);
+      }
+      return next();
+    }
+    ctx.state.cors = decision;
+    // Koa keeps no copy of the headers: ctx.response reads ctx.res, so both stay in step.
+    applyCorsHeaders(ctx.res, decision);
+    if (decision.kind === 'preflight') {
+      ctx.status = decision.status ?? 204;
+      // An empty body, rather than Koa's status text, like every other Corsica adapter.
+      ctx.body = '';
+      return;
+    }
+    try {
+      await next();
+    } catch (error) {
+      keepOnError(error, decision);
+      throw error;
+    }
+  };
+}
+
+export { createPolicy } from '@corsica/core';
+export type { CorsOptions, Decision, Policy } from '@corsica/core';

@@ -1,0 +1,6 @@
+import { describeConformance } from '@corsica/conformance/vitest';
+import { KOA, startApp } from './app.js';
+
+for (const version of KOA) {
+  describeConformance(`@corsica/koa on ${version.name}`, (policy) => startApp(version, policy));
+}
