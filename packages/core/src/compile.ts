@@ -321,6 +321,8 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
       p.add('reportOnly.missing-fallback', 'reportOnly', '`reportOnly` needs `fallback`: the permissive behaviour responses keep while the configured policy is only reported.', 'Write e.g. `reportOnly: { fallback: { origin: "*" } }` or your previous options.');
     } else if (isPolicy(r.fallback)) {
       fallback = r.fallback;
+    } else if (typeof r.fallback === 'object' && r.fallback !== null && (r.fallback as Record<string, unknown>).reportOnly !== undefined) {
+      p.add('option.conflict', 'reportOnly.fallback.reportOnly', '`reportOnly.fallback` is itself report-only; the fallback is what responses follow, so it must enforce.', 'Remove `reportOnly` from the fallback options.');
     } else {
       try {
         fallback = compileFallback(r.fallback as CorsOptions);

@@ -79,6 +79,7 @@ describe('createPolicy rejects invalid and insecure configuration', () => {
     { desc: 'a zero resolver timeout', options: { origin: '*', resolverTimeout: 0 }, code: 'option.out-of-range', path: 'resolverTimeout' },
     { desc: 'report-only without a fallback', options: { origin: '*', reportOnly: {}, onDecision: () => undefined }, code: 'reportOnly.missing-fallback', path: 'reportOnly' },
     { desc: 'report-only without onDecision', options: { origin: 'https://a.example', reportOnly: { fallback: { origin: '*' } } }, code: 'reportOnly.missing-reporter', path: 'onDecision' },
+    { desc: 'a report-only fallback that is itself report-only', options: { origin: 'https://a.example', onDecision: () => undefined, reportOnly: { fallback: { origin: '*', reportOnly: { fallback: { origin: '*' } } } } }, code: 'option.conflict', path: 'reportOnly.fallback.reportOnly' },
     { desc: 'an invalid report-only fallback', options: { origin: 'https://a.example', onDecision: () => undefined, reportOnly: { fallback: { origin: '*', credentials: true } } }, code: 'origin.wildcard-with-credentials', path: 'reportOnly.fallback.origin' },
   ];
 
