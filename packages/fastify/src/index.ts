@@ -1,0 +1,176 @@
+/**
+ * `@corsica/fastify`: Corsica CORS plugin for Fastify 4 and 5.
+ * @module
+ */
+import { CorsConfigError, applyCorsHeaders, createPolicy, factsFromNodeRequest, isPolicy, mergeVary, recordDecision, recordedDecision } from '@corsica/core';
+import type { CorsOptions, Decision, HeaderSetter, Policy } from '@corsica/core';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * Plugin options: CORS options, or a policy compiled with `createPolicy` as `{ policy }`.
+ *
+ * @example
+ * ```ts
+ * await app.register(cors, { origin: ['https://app.example.com'], credentials: true });
+ * // or, sharing one compiled policy:
+ * await app.register(cors, { policy: createPolicy({ origin: ['https://app.example.com'] }) });
+ * ```
+ */
+export type FastifyCorsOptions = CorsOptions | { readonly policy: Policy };
+
+/**
+ * A route's own CORS: options or a compiled policy replace the plugin's policy on that route;
+ * `false` turns CORS off there (no headers, preflights passed to the route).
+ *
+ * @example
+ * ```ts
+ * app.get('/public', { config: { cors: { origin: '*' } } }, async () => 'anyone');
+ * app.get('/health', { config: { cors: false } }, async () => 'ok');
+ * ```
+ */
+export type RouteCorsConfig = CorsOptions | Policy | false;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The CORS decision taken for this request; `null` when CORS is off on the route. */
+    cors: Decision | null;
+  }
+  interface FastifyContextConfig {
+    /** This route's own CORS policy, or `false` for none. */
+    cors?: RouteCorsConfig;
+  }
+}
+
+// Fastify's own register options reach the plugin too; they are not CORS options
+const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
+
+const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, done) => {
+  let policy: Policy;
+  try {
+    policy = pluginPolicy(options);
+  } catch (error) {
+    // a throw here would escape avvio and leave `register` pending until its timeout
+    done(error as Error);
+    return;
+  }
+  const routePolicies = new WeakMap<object, Policy>();
+  const resolve = (config: RouteCorsConfig | undefined, route: string): Policy | false => {
+    if (config === undefined) return policy;
+    if (config === false || isPolicy(config)) return config;
+    let compiled = routePolicies.get(config);
+    if (compiled === undefined) routePolicies.set(config, (compiled = routePolicy(config, route)));
+    return compiled;
+  };
+
+  // Registering the plugin twice must not throw here: the second one is detected per request.
+  if (!fastify.hasRequestDecorator('cors')) fastify.decorateRequest('cors', null);
+
+  // Route policies are compiled once, as routes are declared, so their errors surface at startup.
+  // Routes declared before this plugin loaded are compiled on their first request instead.
+  fastify.addHook('onRoute', (route) => {
+    const config = route.config?.cors;
+    if (config !== undefined) route.config = { ...route.config, cors: resolve(config, `${String(route.method)} ${route.url}`) };
+  });
+
+  // onRequest runs before routing to a handler, body parsing and auth hooks, and also for
+  // requests no route matches, so a preflight to a GET-only path is answered here and never
+  // becomes a 404; the headers set here stay on error and 404 responses.
+  fastify.addHook('onRequest', function corsicaOnRequest(request, reply, next) {
+    if (recordedDecision(request.raw) !== undefined) return passThrough(next);
+    let chosen: Policy | false;
+    try {
+      chosen = resolve(request.routeOptions.config.cors, `${request.method} ${request.routeOptions.url ?? request.url}`);
+    } catch (error) {
+      return next(error as Error);
+    }
+    if (chosen === false) return next();
+    const facts = factsFromNodeRequest(request.raw);
+    if (chosen.isAsync) chosen.decideAsync(facts).then((decision) => answer(request, reply, decision, next), next);
+    else answer(request, reply, chosen.decide(facts), next);
+  });
+
+  // The handler may have replaced Vary (`reply.header('Vary', ...)`): put the CORS names back.
+  fastify.addHook('onSend', function corsicaOnSend(request, reply, payload, next) {
+    const decision = request.cors;
+    if (decision !== null && decision.vary.length > 0) {
+      const vary = mergeVary(reply.getHeader('vary'), decision.vary);
+      if (vary !== undefined) reply.header('Vary', vary);
+    }
+    next(null, payload);
+  });
+
+  done();
+};
+
+function answer(request: FastifyRequest, reply: FastifyReply, decision: Decision, next: HookHandlerDoneFunction): void {
+  if (recordDecision(request.raw, decision) !== undefined) return passThrough(next);
+  request.cors = decision;
+  applyCorsHeaders(headerTarget(reply), decision);
+  if (decision.kind === 'preflight') {
+    reply.code(decision.status ?? 204).send();
+    return;
+  }
+  next();
+}
+
+function headerTarget(reply: FastifyReply): HeaderSetter {
+  return {
+    setHeader: (name, value) => reply.header(name, value),
+    getHeader: (name) => reply.getHeader(name),
+  };
+}
+
+function pluginPolicy(options: FastifyCorsOptions): Policy {
+  const own: Record<string, unknown> = {};
+  for (const key of Object.keys(options ?? {})) if (!REGISTER_OPTIONS.has(key)) own[key] = (options as Record<string, unknown>)[key];
+  if (!('policy' in own)) return createPolicy(own as unknown as CorsOptions);
+  if (isPolicy(own['policy']) && Object.keys(own).length === 1) return own['policy'];
+  throw new TypeError('corsica: @corsica/fastify takes either CORS options or { policy } alone, where policy comes from createPolicy(). Pass app.register(cors, { origin: ... }) or app.register(cors, { policy: createPolicy({ origin: ... }) }).');
+}
+
+function routePolicy(options: CorsOptions, route: string): Policy {
+  try {
+    return createPolicy(options);
+  } catch (error) {
+    if (!(error instanceof CorsConfigError)) throw error;
+    // name the route: the same option may be fine on one route and wrong on another
+    throw new CorsConfigError(error.problems.map((p) => ({ ...p, path: `config.cors.${p.path}`, message: `corsica: ${route} config.cors: ${p.message.replace(/^corsica: /, '')}` })));
+  }
+}
+
+let warnedStacked = false;
+
+function passThrough(next: HookHandlerDoneFunction): void {
+  if (!warnedStacked) {
+    warnedStacked = true;
+    console.warn('corsica: @corsica/fastify saw a request another Corsica plugin or middleware already handled, so it left the response alone. Register the plugin once and give routes their own policy with config.cors.');
+  }
+  next();
+}
+
+/**
+ * The Corsica plugin. Register it before auth plugins and routes (`await app.register(...)`),
+ * with CORS options or `{ policy }`; override or disable CORS per route with `config.cors`.
+ *
+ * Preflights are answered in an `onRequest` hook, so routes, body parsing and auth never see
+ * them. Other requests get their headers before the handler runs, so they survive thrown errors
+ * and 404s. The decision is on `request.cors`.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import cors from '@corsica/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(cors, { origin: ['https://app.example.com'], credentials: true, methods: ['GET', 'PUT'] });
+ * app.get('/profile', async (request) => ({ cors: request.cors?.reason }));
+ * app.get('/public', { config: { cors: { origin: '*' } } }, async () => 'anyone');
+ * app.get('/internal', { config: { cors: false } }, async () => 'no CORS here');
+ * ```
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+const plugin = fp(corsica, { fastify: '4.x || 5.x', name: '@corsica/fastify' });
+
+export default plugin;
+export { plugin as cors };

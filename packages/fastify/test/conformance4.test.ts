@@ -1,0 +1,5 @@
+import { describeConformance } from '@corsica/conformance/vitest';
+import { VERSIONS, startAppWith } from './app.js';
+
+const v4 = VERSIONS.find((v) => v.major === 4)!;
+describeConformance(`@corsica/fastify conformance on ${v4.label}`, startAppWith(v4.create));
