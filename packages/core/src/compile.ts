@@ -353,6 +353,8 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
     maxAge,
     preflightStatus,
     privateNetwork,
+    reportOnly: fallback !== undefined,
+    debug,
   });
   return Object.freeze({
     originMode,

@@ -5,7 +5,9 @@
  * @module
  */
 import { applyCorsHeaders } from './apply.js';
-import type { Decision, HeaderValue, RequestFacts } from './types.js';
+import { isPolicy } from './compile.js';
+import { createPolicy, decideRequest } from './policy.js';
+import type { CorsOptions, Decision, HeaderValue, Policy, RequestFacts } from './types.js';
 
 /** The parts of Node's `IncomingMessage` that CORS reads. */
 export interface NodeRequestLike {
@@ -48,6 +50,8 @@ export function factsFromFetchRequest(request: { readonly method: string; readon
 }
 
 const HANDLED: unique symbol = Symbol.for('corsica.decision') as never;
+/** Set while an async decision for the carrier is under way, so a stacked middleware sees it. */
+const PENDING = Symbol.for('corsica.pending');
 
 /**
  * Records that a Corsica middleware decided this request (on the request object, via a global
@@ -72,12 +76,77 @@ export function recordedDecision(carrier: object): Decision | undefined {
 }
 
 /**
+ * Accepts what every adapter accepts: options (compiled here, so a bad configuration throws a
+ * `CorsConfigError` when the middleware is created) or an already compiled policy.
+ */
+export function toPolicy(input: CorsOptions | Policy): Policy {
+  return isPolicy(input) ? input : createPolicy(input as CorsOptions);
+}
+
+const toldAboutStacking = new WeakSet<Policy>();
+
+/** What an adapter tells `decideOnce` beyond the facts. */
+export interface DecideOnceOptions {
+  /**
+   * The adapter knows this second decision is intended (Express: a path-specific middleware ran
+   * first, the global one second): skip it silently instead of reporting a stack.
+   */
+  readonly expected?: boolean;
+}
+
+/**
+ * The adapters' one entry point: decides a request once per request object. When another
+ * Corsica middleware already decided (or is deciding) this request, returns `undefined`, and the
+ * caller must leave the response alone; the stack is reported once per policy through its
+ * `onError` (phase `'adapter'`), unless `expected`. Otherwise decides (asynchronously only when
+ * `policy.isAsync`), records the decision on `carrier` and returns it. Never throws or rejects.
+ */
+export function decideOnce(policy: Policy, carrier: object, facts: RequestFacts, options: DecideOnceOptions = {}): Decision | undefined | Promise<Decision | undefined> {
+  const holder = carrier as { [HANDLED]?: Decision; [PENDING]?: true };
+  if (holder[HANDLED] !== undefined || holder[PENDING] === true) {
+    if (!options.expected && !toldAboutStacking.has(policy)) {
+      toldAboutStacking.add(policy);
+      policy.reportError(new Error(STACKED), { phase: 'adapter' });
+    }
+    return undefined;
+  }
+  const result = decideRequest(policy, facts);
+  if (!(result instanceof Promise)) {
+    recordDecision(carrier, result);
+    return result;
+  }
+  mark(carrier, PENDING, true);
+  return result.then((decision) => {
+    mark(carrier, PENDING, undefined);
+    recordDecision(carrier, decision);
+    return decision;
+  });
+}
+
+const STACKED =
+  'corsica: two Corsica middlewares handled the same request; the second left the response alone, so the first one\'s headers stand. ' +
+  'Mount each CORS middleware once; for per-route policies mount the route-specific one before the global one, or use the framework\'s per-route option.';
+
+function mark(carrier: object, key: symbol, value: unknown): void {
+  try {
+    Object.defineProperty(carrier, key, { value, configurable: true, enumerable: false, writable: true });
+  } catch {
+    // a frozen carrier cannot be marked; stacking on it goes undetected, never doubled by us
+  }
+}
+
+/**
  * Returns a Response carrying the decision's headers. Mutates `response.headers` when allowed;
  * when they are immutable (a `fetch()` result, `Response.redirect`, `Response.error`), returns a
  * copy with the same body, status and headers instead.
  */
 export function withCorsHeaders(response: Response, decision: Decision): Response {
   if (Object.keys(decision.headers).length === 0 && decision.vary.length === 0) return response;
+  // Network errors, upgrades (101, Cloudflare's `webSocket`) and other non-HTTP answers cannot be
+  // copied and need no CORS headers: leave them exactly as they are.
+  if (response.type === 'error' || response.status < 200 || response.status > 599 || (response as { webSocket?: unknown }).webSocket) {
+    return response;
+  }
   try {
     applyCorsHeaders(response.headers, decision);
     return response;

@@ -230,6 +230,9 @@ export interface NormalizedConfig {
   readonly maxAge: number | undefined;
   readonly preflightStatus: 200 | 204;
   readonly privateNetwork: boolean;
+  /** Responses follow a fallback policy; this one is only reported. */
+  readonly reportOnly: boolean;
+  readonly debug: boolean;
 }
 
 /** A compiled, immutable CORS policy. */

@@ -1,0 +1,400 @@
+/**
+ * The `corsica` command line: argument parsing, output and exit codes around the library
+ * functions (`explainRequest`, `audit`, `exportNginx`).
+ * @module
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import type { ConfigProblem } from '@corsica/core';
+import { AuditUsageError, DEFAULT_AUDIT_CONCURRENCY, DEFAULT_AUDIT_TIMEOUT, MAX_AUDIT_ORIGINS, MAX_AUDIT_REQUESTS, audit, formatAuditReport } from './audit.js';
+import { explainRequest } from './explain.js';
+import { PolicyFileError, isConfigError, loadPolicyFile } from './load.js';
+import { NginxExportError, exportNginx } from './nginx.js';
+
+/** Where `run` writes, and where relative paths start. Defaults to the process's. */
+export interface CliIO {
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+  readonly cwd?: string;
+}
+
+/**
+ * Exit codes: 0 fine, 1 findings (a blocked request, a high or medium audit finding), 2 usage or
+ * configuration error.
+ *
+ * @example
+ * ```ts
+ * if ((await run(argv)) === EXIT.findings) console.log('see the findings above');
+ * ```
+ */
+export const EXIT = Object.freeze({ ok: 0, findings: 1, usage: 2 } as const);
+
+const VERSION = '0.1.0';
+
+const USAGE = `corsica: explain, audit and export CORS policies (Corsica)
+
+Usage:
+  corsica explain --policy FILE --origin ORIGIN [--method M] [--headers H] [--credentials] [--json]
+  corsica audit URL [--origin ORIGIN ...] [--credentials] [--timeout MS] [--json]
+  corsica export nginx --policy FILE [--out FILE] [--name NAME]
+
+Commands:
+  explain   What the policy does with a request from a page, and what the browser then does.
+  audit     Probe a live URL (any server) for CORS mistakes; a findings table with fixes.
+  export    Write the policy as configuration for another server (nginx).
+
+Run "corsica <command> --help" for the options of each.
+Exit codes: 0 fine, 1 findings, 2 usage or configuration error.
+`;
+
+const EXPLAIN_HELP = `Usage: corsica explain --policy FILE --origin ORIGIN [options]
+
+Explains what the policy in FILE decides for a fetch() from a page on ORIGIN: the request the
+browser sends (a preflight first when the method is not GET/HEAD/POST or --headers are set),
+each check, the headers sent back, and what the browser does next, in the words of its console.
+
+Options:
+  --policy FILE      JSON options, or a .js/.mjs/.cjs/.ts module default-exporting options or a
+                     policy made with createPolicy.
+  --origin ORIGIN    The page's origin, e.g. https://app.example.com.
+  --method M         The fetch() method (default GET). Browsers upper-case only DELETE, GET, HEAD,
+                     OPTIONS, POST and PUT: "patch" stays "patch".
+  --headers H        Comma-separated request headers the page sets that are not CORS-safelisted
+                     (e.g. "Content-Type,Authorization" for a JSON call with a token).
+  --credentials      The page sends cookies (credentials: 'include').
+  --engine E         chromium (default) or firefox: whose console message to quote.
+  --url URL          The URL fetched, quoted in the console message.
+  --json             Print { decision, explanation, ... } as JSON.
+  -h, --help         Show this help.
+
+Exit: 0 the page gets the response, 1 the browser blocks it, 2 usage or invalid policy (every
+problem is listed with its fix).
+`;
+
+const AUDIT_HELP = `Usage: corsica audit URL [options]
+
+Probes URL the way CORS scanners do, and further: arbitrary and null origins, look-alikes of each
+expected origin (suffix, prefix, substring, unescaped dot, http downgrade, other port, odd host
+characters, subdomain), "*" with credentials, reflected request headers and methods, Vary: Origin,
+CORS headers on refused preflights, preflight status and Max-Age. Works on any server.
+
+At most ${MAX_AUDIT_REQUESTS} requests, ${DEFAULT_AUDIT_CONCURRENCY} at a time, each with a time-out; only URL is contacted (same
+scheme, host, port and path) and redirects are not followed.
+
+Options:
+  --origin ORIGIN    An origin that should be let in (repeatable, up to ${MAX_AUDIT_ORIGINS} are probed).
+                     Without it, look-alikes of the URL's own origin are probed.
+  --credentials      The site expects cookies from those origins.
+  --timeout MS       Per-request time-out in milliseconds (default ${DEFAULT_AUDIT_TIMEOUT}).
+  --json             Print the report as JSON.
+  -h, --help         Show this help.
+
+Severities: high (any site can read responses with the user's cookies), medium (the allowlist is
+bypassable, or caches can mix origins), low (broken or risky, not exploitable as is), info.
+Exit: 0 no high or medium finding, 1 at least one, 2 usage error or no answer at all.
+`;
+
+const EXPORT_HELP = `Usage: corsica export nginx --policy FILE [--out FILE] [--name NAME]
+
+Writes nginx configuration that answers as the policy does: an allowlist map of anchored,
+escaped regexes, preflights answered 204/403 (only with Access-Control-Request-Method),
+request methods and headers checked against the lists, "add_header ... always" so error pages
+keep the headers, and the same Vary.
+
+nginx allows "map" only in http {}, so there are two parts:
+  part 1 (http {}):      the maps            include it once in http {}
+  part 2 (location {}):  headers, preflights include it in each location the policy guards
+
+Options:
+  --policy FILE   JSON options, or a JS/TS module default-exporting options or a policy.
+  --out FILE      Write part 2 to FILE and part 1 next to it as FILE's name with ".http"
+                  before the extension (corsica.conf → corsica.http.conf). Default: print both.
+  --name NAME     Prefix of the nginx variables (default "corsica"); one per policy.
+  -h, --help      Show this help.
+
+Refused (exit 2, with the reason): origin functions (sync or async), RegExps nginx's PCRE would
+read differently, privateNetwork, reportOnly.
+`;
+
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly help: string,
+  ) {
+    super(message);
+  }
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function parse(args: readonly string[], options: ParseArgsConfig['options'], help: string, positionals = false): { values: Values; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: [...args], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: positionals, strict: true });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '.');
+    throw new UsageError(`corsica: ${message.charAt(0).toLowerCase()}${message.slice(1)}`, help);
+  }
+}
+
+function requireString(values: Values, name: string, help: string, example: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`corsica: --${name} is required, e.g. --${name} ${example}.`, help);
+  return v;
+}
+
+function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
+  const out = [`corsica: --policy ${file} is not a valid CORS configuration (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}):`];
+  for (const p of problems) {
+    // the message already names the option (its path)
+    out.push(`  - ${p.message.replace(/^corsica: /, '')} [${p.code}]`);
+    out.push(`    fix: ${p.fix}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Loads --policy, turning the failures into exit 2 with every problem and its fix. */
+async function load(values: Values, help: string, cwd: string, json: boolean, io: Required<Omit<CliIO, 'cwd'>>) {
+  const file = requireString(values, 'policy', help, 'cors.policy.json');
+  try {
+    return await loadPolicyFile(file, cwd);
+  } catch (error) {
+    if (isConfigError(error)) {
+      if (json) io.stdout(`${JSON.stringify({ error: 'invalid-policy', file, problems: error.problems }, null, 2)}\n`);
+      else io.stderr(formatProblems(file, error.problems));
+      return undefined;
+    }
+    if (error instanceof PolicyFileError) {
+      if (json) io.stdout(`${JSON.stringify({ error: 'policy-file', file, message: error.message }, null, 2)}\n`);
+      else io.stderr(`${error.message}\n`);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function explainCommand(args: readonly string[], cwd: string, io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
+  const { values } = parse(
+    args,
+    {
+      policy: { type: 'string' },
+      origin: { type: 'string' },
+      method: { type: 'string' },
+      headers: { type: 'string', multiple: true },
+      credentials: { type: 'boolean' },
+      engine: { type: 'string' },
+      url: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    EXPLAIN_HELP,
+  );
+  if (values.help) {
+    io.stdout(EXPLAIN_HELP);
+    return EXIT.ok;
+  }
+  const origin = requireString(values, 'origin', EXPLAIN_HELP, 'https://app.example.com');
+  const engine = values.engine;
+  if (engine !== undefined && engine !== 'chromium' && engine !== 'firefox') {
+    throw new UsageError(`corsica: --engine must be chromium or firefox, got ${JSON.stringify(engine)}.`, EXPLAIN_HELP);
+  }
+  if (values.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(values.method))) {
+    throw new UsageError(`corsica: --method ${JSON.stringify(values.method)} is not an HTTP method; write e.g. --method PUT.`, EXPLAIN_HELP);
+  }
+  const json = values.json === true;
+  const loaded = await load(values, EXPLAIN_HELP, cwd, json, io);
+  if (!loaded) return EXIT.usage;
+  const headers = ((values.headers as string[] | undefined) ?? []).flatMap((h) => h.split(','));
+  const result = await explainRequest(loaded.policy, {
+    origin,
+    ...(typeof values.method === 'string' ? { method: values.method } : {}),
+    headers,
+    credentials: values.credentials === true,
+    ...(engine === undefined ? {} : { engine }),
+    ...(typeof values.url === 'string' ? { url: values.url } : {}),
+  });
+  if (json) {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          decision: result.first.decision,
+          explanation: result.first.explanation,
+          preflight: result.preflightReason !== undefined,
+          ...(result.preflightReason === undefined ? {} : { preflightReason: result.preflightReason }),
+          ...(result.actual === undefined ? {} : { actual: { decision: result.actual.decision, explanation: result.actual.explanation } }),
+          allowed: result.allowed,
+          warnings: loaded.warnings,
+          ...(loaded.errors.length > 0 ? { errors: loaded.errors } : {}),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    const out: string[] = [];
+    if (result.preflightReason !== undefined) {
+      out.push(`The browser sends a preflight first, because ${result.preflightReason}:`);
+      out.push(result.first.explanation);
+      if (result.actual !== undefined) {
+        out.push('');
+        out.push('Then the request itself:');
+        out.push(result.actual.explanation);
+      }
+    } else {
+      out.push(result.first.explanation);
+    }
+    out.push('');
+    out.push(result.allowed ? 'Result: the page gets the response.' : 'Result: the browser blocks the request.');
+    for (const w of loaded.warnings) out.push(`warning: ${w.message.replace(/^corsica: /, '')} Fix: ${w.fix}`);
+    for (const e of loaded.errors) out.push(`error: ${e}`);
+    io.stdout(`${out.join('\n')}\n`);
+  }
+  return result.allowed ? EXIT.ok : EXIT.findings;
+}
+
+async function auditCommand(args: readonly string[], io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      origin: { type: 'string', multiple: true },
+      credentials: { type: 'boolean' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    AUDIT_HELP,
+    true,
+  );
+  if (values.help) {
+    io.stdout(AUDIT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'corsica: audit needs the URL to probe, e.g. corsica audit https://api.example.com/me.' : `corsica: audit takes one URL, got ${positionals.length}.`, AUDIT_HELP);
+  }
+  let timeout = DEFAULT_AUDIT_TIMEOUT;
+  if (values.timeout !== undefined) {
+    timeout = Number(values.timeout);
+    if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`corsica: --timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}.`, AUDIT_HELP);
+  }
+  try {
+    const report = await audit(positionals[0]!, {
+      origins: (values.origin as string[] | undefined) ?? [],
+      credentials: values.credentials === true,
+      timeout,
+    });
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
+    return report.exitCode;
+  } catch (error) {
+    if (error instanceof AuditUsageError) {
+      io.stderr(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Where `export nginx --out FILE` writes part 1 (the http-level maps): next to FILE, with `.http`
+ * before the extension.
+ *
+ * @example
+ * ```ts
+ * httpPartPath('/etc/nginx/snippets/cors.conf'); // '/etc/nginx/snippets/cors.http.conf'
+ * ```
+ */
+export function httpPartPath(out: string): string {
+  const slash = Math.max(out.lastIndexOf('/'), out.lastIndexOf('\\'));
+  const dot = out.lastIndexOf('.');
+  return dot > slash + 1 ? `${out.slice(0, dot)}.http${out.slice(dot)}` : `${out}.http`;
+}
+
+async function exportCommand(args: readonly string[], cwd: string, io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
+  const { values, positionals } = parse(args, { policy: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } }, EXPORT_HELP, true);
+  if (values.help) {
+    io.stdout(EXPORT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals[0] !== 'nginx' || positionals.length > 1) {
+    throw new UsageError(positionals.length === 0 ? 'corsica: export needs a target: corsica export nginx --policy FILE.' : `corsica: unknown export target ${JSON.stringify(positionals.join(' '))}; the only target is nginx.`, EXPORT_HELP);
+  }
+  const loaded = await load(values, EXPORT_HELP, cwd, false, io);
+  if (!loaded) return EXIT.usage;
+  const name = typeof values.name === 'string' ? values.name : 'corsica';
+  let snippet;
+  try {
+    snippet = exportNginx(loaded.options ?? loaded.policy, { name, source: String(values.policy) });
+  } catch (error) {
+    if (error instanceof NginxExportError || error instanceof TypeError) {
+      io.stderr(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  for (const w of loaded.warnings) io.stderr(`warning: ${w.message.replace(/^corsica: /, '')} Fix: ${w.fix}\n`);
+  if (typeof values.out !== 'string') {
+    io.stdout(`${snippet.http}\n${snippet.location}`);
+    return EXIT.ok;
+  }
+  const locationFile = resolve(cwd, values.out);
+  const httpFile = httpPartPath(locationFile);
+  await mkdir(dirname(locationFile), { recursive: true });
+  await writeFile(httpFile, snippet.http);
+  await writeFile(locationFile, snippet.location);
+  io.stderr(`Wrote ${httpFile} (part 1: include it in http {})\nWrote ${locationFile} (part 2: include it in each location {} the policy guards)\n`);
+  return EXIT.ok;
+}
+
+/**
+ * Runs the `corsica` command with `argv` (without `node` and the script path) and resolves with
+ * the exit code: 0 fine, 1 findings, 2 usage or configuration error. Never calls
+ * `process.exit`, so tests run it in-process.
+ *
+ * @example
+ * ```ts
+ * import { run } from '@corsica/cli';
+ *
+ * const code = await run(['explain', '--policy', 'cors.json', '--origin', 'https://app.example.com']);
+ * ```
+ */
+export async function run(argv: readonly string[], io: CliIO = {}): Promise<number> {
+  const out: Required<Omit<CliIO, 'cwd'>> = {
+    stdout: io.stdout ?? ((text) => void process.stdout.write(text)),
+    stderr: io.stderr ?? ((text) => void process.stderr.write(text)),
+  };
+  const cwd = io.cwd ?? process.cwd();
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'explain':
+        return await explainCommand(rest, cwd, out);
+      case 'audit':
+        return await auditCommand(rest, out);
+      case 'export':
+        return await exportCommand(rest, cwd, out);
+      case 'help':
+      case '--help':
+      case '-h': {
+        const topic = rest[0];
+        out.stdout(topic === 'explain' ? EXPLAIN_HELP : topic === 'audit' ? AUDIT_HELP : topic === 'export' ? EXPORT_HELP : USAGE);
+        return EXIT.ok;
+      }
+      case '--version':
+      case '-v':
+        out.stdout(`${VERSION}\n`);
+        return EXIT.ok;
+      case undefined:
+        out.stderr(`corsica: a command is needed.\n\n${USAGE}`);
+        return EXIT.usage;
+      default:
+        out.stderr(`corsica: unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
+        return EXIT.usage;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.stderr(`${error.message}\n\n${error.help}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * `@corsica/cli`: the building blocks of the `corsica` command, usable in-process: load a policy
+ * file, explain a request, audit a live URL, export a policy to nginx, or run the whole command.
+ * @module
+ */
+export { run, EXIT, httpPartPath } from './cli.js';
+export type { CliIO } from './cli.js';
+export { loadPolicyFile, PolicyFileError } from './load.js';
+export type { LoadedPolicy } from './load.js';
+export { explainRequest, normalizeMethod } from './explain.js';
+export type { ExplainInput, ExplainResult, ExplainedRequest } from './explain.js';
+export { audit, formatAuditReport, lookAlikes, AuditUsageError, MAX_AUDIT_REQUESTS, MAX_AUDIT_ORIGINS, DEFAULT_AUDIT_TIMEOUT, DEFAULT_AUDIT_CONCURRENCY } from './audit.js';
+export type { AuditOptions, AuditReport, Finding, Severity } from './audit.js';
+export { exportNginx, NginxExportError, quoteNginx, untranslatable } from './nginx.js';
+export type { NginxExportOptions, NginxSnippet } from './nginx.js';

@@ -1,0 +1,70 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createPolicy, decideOnce, factsFromFetchRequest, factsFromNodeRequest, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core';
+
+const facts = { method: 'GET', origin: 'https://a.example' };
+
+describe('reading request facts', () => {
+  it('prefers Node\'s headersDistinct, so repeated Origin lines stay repeated', () => {
+    const f = factsFromNodeRequest({ method: 'GET', headers: { origin: 'https://a.example, https://b.example' }, headersDistinct: { origin: ['https://a.example', 'https://b.example'] } });
+    expect(f.origin).toEqual(['https://a.example', 'https://b.example']);
+    expect(createPolicy({ origin: ['https://a.example', 'https://b.example'] }).decide(f).reason).toBe('origin-duplicated');
+  });
+
+  it('reads a Web Request', () => {
+    const f = factsFromFetchRequest(new Request('https://api.example/x', { method: 'OPTIONS', headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'x-a' } }));
+    expect(f).toMatchObject({ method: 'OPTIONS', origin: 'https://a.example', requestMethod: 'PUT', requestHeaders: 'x-a' });
+  });
+});
+
+describe('decideOnce', () => {
+  it('decides and records once; a stacked second middleware gets undefined and one report', () => {
+    const onError = vi.fn();
+    const policy = createPolicy({ origin: 'https://a.example', onError });
+    const carrier = {};
+    const first = decideOnce(policy, carrier, facts);
+    expect(first).toMatchObject({ allowed: true });
+    expect(recordedDecision(carrier)).toBe(first);
+    expect(decideOnce(policy, carrier, facts)).toBeUndefined();
+    expect(decideOnce(policy, {} , facts)).toBeDefined();
+    const again = {};
+    decideOnce(policy, again, facts);
+    expect(decideOnce(policy, again, facts)).toBeUndefined();
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]![1]).toEqual({ phase: 'adapter' });
+    expect(String(onError.mock.calls[0]![0])).toContain('Mount each CORS middleware once');
+  });
+
+  it('stays silent when the adapter says the second decision was expected', () => {
+    const onError = vi.fn();
+    const policy = createPolicy({ origin: 'https://a.example', onError });
+    const carrier = {};
+    decideOnce(policy, carrier, facts);
+    expect(decideOnce(policy, carrier, facts, { expected: true })).toBeUndefined();
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('sees an async decision still under way as taken', async () => {
+    const policy = createPolicy({ origin: async () => true, onError: () => undefined });
+    const carrier = {};
+    const pending = decideOnce(policy, carrier, facts);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(decideOnce(policy, carrier, facts)).toBeUndefined();
+    expect(await pending).toMatchObject({ allowed: true });
+    expect(recordedDecision(carrier)).toMatchObject({ allowed: true });
+  });
+
+  it('compiles options once in toPolicy and passes a policy through', () => {
+    const policy = createPolicy({ origin: '*' });
+    expect(toPolicy(policy)).toBe(policy);
+    expect(toPolicy({ origin: '*' }).config.originMode).toBe('any');
+    expect(() => toPolicy({ origin: 'https://a.example/' })).toThrow(/trailing-slash/);
+  });
+});
+
+describe('withCorsHeaders leaves answers alone that cannot carry headers', () => {
+  const decision = createPolicy({ origin: ['https://a.example', 'https://b.example'] }).decide(facts);
+  it('returns a network error response untouched', () => {
+    const error = Response.error();
+    expect(withCorsHeaders(error, decision)).toBe(error);
+  });
+});
