@@ -484,33 +484,46 @@ function checkRegExp(re: RegExp, path: string, p: ProblemList): boolean {
   return ok;
 }
 
-function hasTopLevelBar(src: string): boolean {
-  let depth = 0;
+/**
+ * Calls `visit` for each character of a RegExp source that is a metacharacter in its own right:
+ * not escaped and not inside a character class. `visit` returns true to stop.
+ */
+function scanMeta(src: string, visit: (c: string, i: number) => boolean): void {
   let inClass = false;
   for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') { i++; continue; }
-    if (inClass) { if (c === ']') inClass = false; continue; }
+    const c = src[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
     if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
+    else if (visit(c, i)) return;
   }
-  return false;
+}
+
+function hasTopLevelBar(src: string): boolean {
+  let depth = 0;
+  let found = false;
+  scanMeta(src, (c) => {
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) found = true;
+    return found;
+  });
+  return found;
 }
 
 /** Position of a `.` outside a class that is not followed by a quantifier, or -1. */
 function findBareDot(src: string): number {
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') { i++; continue; }
-    if (inClass) { if (c === ']') inClass = false; continue; }
-    if (c === '[') inClass = true;
-    else if (c === '.') {
-      const next = src[i + 1];
-      if (next !== '*' && next !== '+' && next !== '?' && next !== '{') return i;
-    }
-  }
-  return -1;
+  let at = -1;
+  scanMeta(src, (c, i) => {
+    const next = src[i + 1];
+    if (c === '.' && next !== '*' && next !== '+' && next !== '?' && next !== '{') at = i;
+    return at >= 0;
+  });
+  return at;
 }
