@@ -25,6 +25,7 @@ const KNOWN_OPTIONS = new Set([
   'credentials',
   'methods',
   'allowedHeaders',
+  'mirrorRequestHeaders',
   'exposedHeaders',
   'maxAge',
   'preflightStatus',
@@ -85,6 +86,7 @@ export interface Compiled {
   readonly credentials: boolean;
   readonly methods: CompiledList;
   readonly allowedHeaders: CompiledList;
+  readonly mirrorRequestHeaders: boolean;
   readonly exposedHeaders: CompiledList;
   readonly maxAge: number | undefined;
   readonly preflightStatus: 200 | 204;
@@ -222,6 +224,10 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
       return true;
     },
   });
+  const mirrorRequestHeaders = readBoolean(o, 'mirrorRequestHeaders', p);
+  if (mirrorRequestHeaders && o.allowedHeaders !== undefined) {
+    p.add('option.conflict', 'mirrorRequestHeaders', '`mirrorRequestHeaders` and `allowedHeaders` both decide which request headers pass.', 'Keep `allowedHeaders` (a list is stricter) and remove `mirrorRequestHeaders`.');
+  }
   if (allowedHeaders.any && !allowedHeaders.set.has('authorization')) {
     p.warn('allowedHeaders.wildcard-excludes-authorization', 'allowedHeaders', '`allowedHeaders: "*"` does not cover `Authorization`: browsers require it to be listed by name.', 'If clients send `Authorization`, write `allowedHeaders: ["*", "Authorization"]`.');
   }
@@ -349,6 +355,7 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
     credentials,
     methods: methods.any ? '*' : methods.names,
     allowedHeaders: Object.freeze(allowedHeaders.any ? ['*', ...allowedHeaders.names] : [...allowedHeaders.names]),
+    mirrorRequestHeaders,
     exposedHeaders: Object.freeze(exposedHeaders.any ? ['*'] : [...exposedHeaders.names]),
     maxAge,
     preflightStatus,
@@ -367,6 +374,7 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
     credentials,
     methods,
     allowedHeaders,
+    mirrorRequestHeaders,
     exposedHeaders,
     maxAge,
     preflightStatus,

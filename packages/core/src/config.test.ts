@@ -73,6 +73,7 @@ describe('createPolicy rejects invalid and insecure configuration', () => {
     { desc: 'a maxAge above 86400', options: { origin: '*', maxAge: 86401 }, code: 'maxAge.invalid', path: 'maxAge' },
     { desc: 'a preflight status that is not 200 or 204', options: { origin: '*', preflightStatus: 302 }, code: 'preflightStatus.invalid', path: 'preflightStatus' },
     { desc: 'optionsSuccessStatus that is not 200 or 204', options: { origin: '*', optionsSuccessStatus: 500 }, code: 'preflightStatus.invalid', path: 'optionsSuccessStatus' },
+    { desc: 'mirrorRequestHeaders together with allowedHeaders', options: { origin: '*', mirrorRequestHeaders: true, allowedHeaders: ['X-A'] }, code: 'option.conflict', path: 'mirrorRequestHeaders' },
     { desc: 'preflightStatus and its alias disagreeing', options: { origin: '*', preflightStatus: 204, optionsSuccessStatus: 200 }, code: 'option.conflict', path: 'optionsSuccessStatus' },
     { desc: 'a non-function hook', options: { origin: '*', onDecision: 'log' }, code: 'option.invalid-type', path: 'onDecision' },
     { desc: 'a cache of size 0', options: { origin: '*', originCache: { max: 0 } }, code: 'option.out-of-range', path: 'originCache.max' },

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, createPolicy } from '@corsica/core';
+import { MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, OriginCallbackError, createPolicy } from '@corsica/core';
 import type { CorsOptions, Decision, RequestFacts } from '@corsica/core';
 
 const APP = 'https://app.example.com';
@@ -330,5 +330,31 @@ describe('options shapes', () => {
     { desc: 'methods *', options: { origin: '*', methods: '*' }, acam: '*' },
   ] as { desc: string; options: CorsOptions; acam: string }[])('accepts $desc', ({ options, acam }) => {
     expect(createPolicy(options).decide(preflight(APP, 'PATCH')).headers['Access-Control-Allow-Methods']).toBe(acam);
+  });
+});
+
+describe('compatibility hooks for drop-in adapters', () => {
+  it('mirrors only checked request header names with mirrorRequestHeaders', () => {
+    const policy = createPolicy({ origin: [APP, 'https://b.example'], credentials: true, mirrorRequestHeaders: true });
+    const d = policy.decide(preflight(APP, 'POST', 'content-type, x-request-id'));
+    expect(d.headers['Access-Control-Allow-Headers']).toBe('content-type, x-request-id');
+    expect(policy.decide(preflight(APP, 'POST')).headers['Access-Control-Allow-Headers']).toBeUndefined();
+    expect(policy.decide(preflight(APP, 'POST', 'x-a\r\nSet-Cookie: a=b')).reason).toBe('headers-malformed');
+    expect(policy.decide(preflight(APP, 'POST', 'cookie')).reason).toBe('header-not-allowed');
+  });
+
+  it('mirrors on a fixed-origin policy too, without touching its static answer', () => {
+    const policy = createPolicy({ origin: APP, mirrorRequestHeaders: true });
+    expect(policy.decide(preflight(APP, 'POST', 'x-a')).headers).toMatchObject({ 'Access-Control-Allow-Origin': APP, 'Access-Control-Allow-Headers': 'x-a' });
+    expect(policy.decide(preflight(APP, 'POST')).headers['Access-Control-Allow-Headers']).toBeUndefined();
+  });
+
+  it('gives a peer-style callback error its own reason, sync and async', async () => {
+    const onError = vi.fn();
+    const sync = createPolicy({ origin: () => { throw new OriginCallbackError(new Error('Not allowed by CORS')); }, onError });
+    expect(sync.decide(get(APP)).reason).toBe('origin-callback-error');
+    const async_ = createPolicy({ origin: async () => { throw new OriginCallbackError(new Error('Not allowed by CORS')); }, onError });
+    expect((await async_.decideAsync(get(APP))).reason).toBe('origin-callback-error');
+    expect(onError).toHaveBeenCalledTimes(2);
   });
 });

@@ -7,7 +7,8 @@
  */
 import type { Compiled } from './compile.js';
 import { MAX_ORIGIN_LENGTH, parseRequestOrigin } from './origin.js';
-import { ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA, ACRH, ACRM, ACRPN, DEBUG_HEADER, SAFELISTED_METHODS } from './spec.js';
+import { ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA, ACRH, ACRM, ACRPN, DEBUG_HEADER, SAFELISTED_METHODS, isForbiddenRequestHeader } from './spec.js';
+import { OriginCallbackError } from './errors.js';
 import { MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, checkHeaderList, isToken } from './token.js';
 import type { Decision, DecisionReason, HeaderValue, RequestFacts } from './types.js';
 
@@ -60,9 +61,11 @@ export class DecisionTable {
 
   constructor(private readonly c: Compiled) {
     const allowed = c.allowedHeaders;
-    this.allowsHeader = allowed.any
-      ? (name) => name !== 'authorization' || allowed.set.has(name)
-      : (name) => allowed.set.has(name);
+    this.allowsHeader = c.mirrorRequestHeaders
+      ? (name) => !isForbiddenRequestHeader(name)
+      : allowed.any
+        ? (name) => name !== 'authorization' || allowed.set.has(name)
+        : (name) => allowed.set.has(name);
     const actual: Headers = {};
     if (c.credentials) actual[ACAC] = 'true';
     if (c.exposedHeaders.any) actual[ACEH] = '*';
@@ -98,10 +101,12 @@ export class DecisionTable {
     return { kind: 'actual', allowed: true, reason: 'origin-allowed', headers, vary: this.actualVary };
   }
 
-  allowedPreflight(origin: string, privateNetwork: boolean): Decision {
-    if (this.staticPreflight) return privateNetwork ? this.staticPreflightPna! : this.staticPreflight;
-    const headers: Headers = { [ACAO]: origin };
+  /** `mirrored`: the checked request header list to echo (mirror mode), or `''`. */
+  allowedPreflight(origin: string, privateNetwork: boolean, mirrored: string): Decision {
+    if (this.staticPreflight && mirrored === '') return privateNetwork ? this.staticPreflightPna! : this.staticPreflight;
+    const headers: Headers = { [ACAO]: this.staticPreflight ? this.staticPreflight.headers[ACAO]! : origin };
     for (const k in this.preflightExtra) headers[k] = this.preflightExtra[k]!;
+    if (mirrored !== '') headers[ACAH] = mirrored;
     if (privateNetwork) headers[ACAPN] = 'true';
     return { kind: 'preflight', allowed: true, reason: 'preflight-allowed', status: this.c.preflightStatus, headers, vary: this.preflightVary };
   }
@@ -182,7 +187,7 @@ export function runPredicatesSync(c: Compiled, origin: string): 'predicate' | Or
       answer = predicate(origin);
     } catch (error) {
       c.onError(error, { phase: 'origin-resolver', origin });
-      return 'resolver-error';
+      return error instanceof OriginCallbackError ? 'origin-callback-error' : 'resolver-error';
     }
     if (answer === true) return 'predicate';
     if (answer === false) continue;
@@ -211,9 +216,9 @@ export function finish(c: Compiled, table: DecisionTable, req: RequestFacts, kin
   const method = checkMethod(c, req.requestMethod);
   if (method !== undefined) return table.denied('preflight', method.reason, method.detail);
   const headers = checkHeaders(table.allowsHeader, req.requestHeaders);
-  if (headers !== undefined) return table.denied('preflight', headers.reason, headers.detail);
+  if (headers.reason !== undefined) return table.denied('preflight', headers.reason, headers.detail);
   const pna = c.privateNetwork && single(req.requestPrivateNetwork) === 'true';
-  return table.allowedPreflight(origin, pna);
+  return table.allowedPreflight(origin, pna, c.mirrorRequestHeaders ? headers.text.trim() : '');
 }
 
 export function isMatch(v: OriginVerdict | MatchedBy): v is MatchedBy {
@@ -242,9 +247,9 @@ export function checkMethod(c: Compiled, value: HeaderValue): CheckFailure | und
  * `Authorization` is never covered by `*`.
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch (step 8)
  */
-export function checkHeaders(allows: (lowerName: string) => boolean, value: HeaderValue): CheckFailure | undefined {
+export function checkHeaders(allows: (lowerName: string) => boolean, value: HeaderValue): CheckFailure | HeaderListText {
   let text: string;
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined || value === null) return NO_HEADERS;
   if (typeof value === 'string') text = value;
   else if (Array.isArray(value)) {
     let total = 0;
@@ -256,6 +261,14 @@ export function checkHeaders(allows: (lowerName: string) => boolean, value: Head
     text = value.join(',');
   } else return { reason: 'headers-malformed' };
   const verdict = checkHeaderList(text, allows);
-  if (verdict.ok) return undefined;
+  if (verdict.ok) return { text };
   return verdict.reason === 'header-not-allowed' ? { reason: verdict.reason, detail: verdict.name } : { reason: verdict.reason };
 }
+
+/** A request header list that passed: only tokens, commas, spaces and tabs, so safe to echo. */
+export interface HeaderListText {
+  readonly reason?: undefined;
+  readonly text: string;
+}
+
+const NO_HEADERS: HeaderListText = Object.freeze({ text: '' });

@@ -141,3 +141,16 @@ export function show(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return typeof value === 'object' ? 'an object' : String(value);
 }
+
+/**
+ * What an adapter's translation of a peer-style origin callback (`cors`'s `(origin, callback)`,
+ * `callback(new Error('Not allowed by CORS'))`) throws or rejects with when the callback reported
+ * an error: the request is denied with reason `origin-callback-error` (and `onError` is told),
+ * never answered with a 500.
+ */
+export class OriginCallbackError extends Error {
+  constructor(cause: unknown) {
+    super(`corsica: the origin callback reported an error, so the request was denied: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'OriginCallbackError';
+  }
+}

@@ -30,6 +30,7 @@ const ORIGIN_FAILURES: Partial<Record<DecisionReason, string>> = {
   'origin-resolver-async': 'needs an async origin resolver, but decide() cannot wait; adapters call decideAsync()',
   'resolver-error': 'could not be checked: the origin resolver failed (see onError)',
   'resolver-timeout': 'could not be checked: the origin resolver timed out (resolverTimeout)',
+  'origin-callback-error': 'was refused: the origin callback reported an error (see onError)',
   'internal-error': 'could not be checked: an internal error occurred (see onError)',
 };
 

@@ -11,7 +11,7 @@ export type { HeaderSetter, HeaderTarget } from './apply.js';
 export { isPolicy } from './compile.js';
 export { decideOnce, factsFromFetchRequest, factsFromNodeRequest, preflightResponse, recordDecision, recordedDecision, toPolicy, withCorsHeaders } from './facts.js';
 export type { DecideOnceOptions, NodeRequestLike } from './facts.js';
-export { CorsConfigError } from './errors.js';
+export { CorsConfigError, OriginCallbackError } from './errors.js';
 export type { ConfigProblem, ConfigWarning, ProblemCode, WarningCode } from './errors.js';
 export { MAX_ORIGIN_LENGTH } from './origin.js';
 export { MAX_EMPTY_ELEMENTS, MAX_METHOD_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from './token.js';

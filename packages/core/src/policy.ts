@@ -4,6 +4,7 @@
  */
 import type { Compiled } from './compile.js';
 import { compile } from './compile.js';
+import { OriginCallbackError } from './errors.js';
 import type { MatchedBy, OriginVerdict } from './decide.js';
 import { DecisionTable, classify, finish, isMatch, isThenable, matchStatic, runPredicatesSync } from './decide.js';
 import { renderExplanation } from './explain.js';
@@ -133,6 +134,13 @@ function buildPolicy(c: Compiled): Policy {
   });
 }
 
+type ResolverFailure = 'resolver-error' | 'resolver-timeout' | 'origin-callback-error';
+
+/** A peer-style callback that reported an error gets its own reason; anything else is a resolver error. */
+function failureOf(error: unknown): ResolverFailure {
+  return error instanceof OriginCallbackError ? 'origin-callback-error' : 'resolver-error';
+}
+
 interface CacheEntry {
   readonly allowed: boolean;
   readonly expires: number;
@@ -191,11 +199,11 @@ class ResolverCache {
     return verdict;
   }
 
-  private withTimeout(origin: string, predicate: (origin: string) => unknown): Promise<boolean | 'resolver-error' | 'resolver-timeout'> {
+  private withTimeout(origin: string, predicate: (origin: string) => unknown): Promise<boolean | ResolverFailure> {
     const c = this.c;
     return new Promise((resolve) => {
       let settled = false;
-      const done = (value: boolean | 'resolver-error' | 'resolver-timeout', error?: unknown): void => {
+      const done = (value: boolean | ResolverFailure, error?: unknown): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -210,7 +218,7 @@ class ResolverCache {
       try {
         answer = predicate(origin);
       } catch (error) {
-        done('resolver-error', error ?? new Error('corsica: the origin resolver threw'));
+        done(failureOf(error), error ?? new Error('corsica: the origin resolver threw'));
         return;
       }
       const check = (value: unknown): void => {
@@ -218,7 +226,7 @@ class ResolverCache {
         else done('resolver-error', new TypeError(`corsica: an origin resolver returned ${typeof value} for ${origin}; it must resolve to true or false.`));
       };
       if (isThenable(answer)) {
-        answer.then(check, (error: unknown) => done('resolver-error', error ?? new Error('corsica: the origin resolver rejected')));
+        answer.then(check, (error: unknown) => done(failureOf(error), error ?? new Error('corsica: the origin resolver rejected')));
       } else check(answer);
     });
   }

@@ -58,6 +58,13 @@ export interface CommonCorsOptions {
    * must be listed. Security: a `Content-Type: application/json` request needs `Content-Type` here.
    */
   readonly allowedHeaders?: NameListOption;
+  /**
+   * Compatibility mode for drop-in adapters (`cors`, `@koa/cors` and `hono/cors` mirror by
+   * default): allow any requested header name that is a valid token and not a forbidden request
+   * header, and echo the checked list in `Access-Control-Allow-Headers`. Cannot be combined with
+   * `allowedHeaders`. Prefer listing `allowedHeaders`.
+   */
+  readonly mirrorRequestHeaders?: boolean;
   /** Response headers scripts may read besides the always-readable ones. Default: none. */
   readonly exposedHeaders?: NameListOption;
   /**
@@ -174,6 +181,8 @@ export type DecisionReason =
   | 'origin-resolver-async'
   | 'resolver-error'
   | 'resolver-timeout'
+  /** A peer-style origin callback reported an error (see `OriginCallbackError`). */
+  | 'origin-callback-error'
   | 'method-not-allowed'
   /** `Access-Control-Request-Method` is not one token. */
   | 'method-malformed'
@@ -230,6 +239,8 @@ export interface NormalizedConfig {
   readonly maxAge: number | undefined;
   readonly preflightStatus: 200 | 204;
   readonly privateNetwork: boolean;
+  /** Requested header names are echoed after validation instead of checked against a list. */
+  readonly mirrorRequestHeaders: boolean;
   /** Responses follow a fallback policy; this one is only reported. */
   readonly reportOnly: boolean;
   readonly debug: boolean;
