@@ -114,6 +114,11 @@ export function isPolicy(value: unknown): value is Policy {
 }
 
 function defaultOnError(error: unknown, context: ErrorContext): void {
+  if (context.phase === 'adapter' || context.phase === 'on-decision') {
+    // Reports about the set-up or a logging hook: the request itself was answered as decided.
+    console.error(error instanceof Error ? error.message : error);
+    return;
+  }
   const where = context.origin ? ` for origin ${context.origin}` : '';
   console.error(`corsica: ${context.phase} failed${where}; the request was denied.`, error);
 }

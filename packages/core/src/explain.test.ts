@@ -25,7 +25,8 @@ describe('explain', () => {
 
   it('uses Firefox\'s words and its Max-Age cap when asked', () => {
     const denied = policy.explain({ method: 'GET', origin: 'https://evil.example' }, { url, engine: 'firefox' });
-    expect(denied).toContain("(Reason: CORS header 'Access-Control-Allow-Origin' missing)");
+    expect(denied).toContain('(Reason: CORS header \u2018Access-Control-Allow-Origin\u2019 missing).');
+    expect(policy.explain({ method: 'OPTIONS', origin: 'https://evil.example', requestMethod: 'PUT' }, { engine: 'firefox' })).toContain('missing). Status code: 403."');
     const allowed = policy.explain({ method: 'OPTIONS', origin: 'https://x.preview.example.com', requestMethod: 'PUT' }, { engine: 'firefox' });
     expect(allowed).toContain('matches a pattern');
     expect(allowed).toContain('caches it for 86400 s');
@@ -35,6 +36,10 @@ describe('explain', () => {
   it('predicts the credentials failure of a public policy', () => {
     const text = createPolicy({ origin: '*' }).explain({ method: 'GET', origin: 'https://a.example' }, { credentials: true });
     expect(text).toContain("must not be the wildcard '*' when the request's credentials mode is 'include'");
+  });
+
+  it('names how an origin matched when it comes as repeated-line arrays from Node', () => {
+    expect(policy.explain({ method: 'GET', origin: ['https://app.example.com'] })).toContain('exact match in the allowlist');
   });
 
   it('explains a request without Origin as not CORS', () => {

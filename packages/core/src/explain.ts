@@ -5,7 +5,7 @@
  */
 import type { Compiled } from './compile.js';
 import type { DecisionTable } from './decide.js';
-import { isMatch, matchStatic } from './decide.js';
+import { classify, isMatch, matchStatic } from './decide.js';
 import { ACAC, ACAO, MAX_AGE_CAPS } from './spec.js';
 import type { Decision, DecisionReason, ExplainContext, HeaderValue, RequestFacts } from './types.js';
 
@@ -64,7 +64,8 @@ export function renderExplanation(c: Compiled, table: DecisionTable, req: Reques
     if (originFailure !== undefined) {
       check(false, `origin ${origin} ${originFailure}`);
     } else {
-      const how = typeof req.origin === 'string' ? matchStatic(c, req.origin) : undefined;
+      const k = classify(c, req);
+      const how = k.kind !== 'not-cors' && k.origin !== undefined ? matchStatic(c, k.origin) : undefined;
       const by = how !== undefined && isMatch(how) ? how : 'predicate';
       const words = { wildcard: 'origin "*" allows any origin', exact: 'exact match in the allowlist', pattern: 'matches a pattern', regexp: 'matches a RegExp', predicate: 'allowed by an origin function' }[by];
       check(true, `origin ${origin} is allowed (${words})`);
@@ -101,16 +102,20 @@ export function renderExplanation(c: Compiled, table: DecisionTable, req: Reques
 
 function browserNextStep(c: Compiled, d: Decision, context: ExplainContext, engine: 'chromium' | 'firefox', url: string, origin: string): string {
   if (d.kind === 'not-cors') return 'no CORS check happens.';
+  // Firefox quotes header names with curly quotes and ends with the status it saw.
+  const status = d.status === undefined ? '' : ` Status code: ${d.status}.`;
   const blocked = (chromium: string, firefox: string) =>
-    engine === 'firefox' ? `blocks the response. Console: "${FIREFOX_BLOCKED(url)}(Reason: ${firefox})."` : `blocks the response. Console: "${CHROMIUM_BLOCKED(url, origin)}${chromium}"`;
+    engine === 'firefox'
+      ? `blocks the response. Console: "${FIREFOX_BLOCKED(url)}(Reason: ${firefox.replace(/'([^']*)'/g, '\u2018$1\u2019')}).${status}"`
+      : `blocks the response. Console: "${CHROMIUM_BLOCKED(url, origin)}${chromium}"`;
   const acao = d.headers[ACAO];
   const pre = d.kind === 'preflight' ? "Response to preflight request doesn't pass access control check: " : '';
   if (acao === undefined) {
     const what = d.kind === 'preflight' ? ' The actual request is never sent.' : ' The request itself reached your server; CORS only hides the response from the page.';
-    return blocked(`${pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.`, d.kind === 'preflight' ? 'CORS preflight response did not succeed' : "CORS header 'Access-Control-Allow-Origin' missing") + what;
+    return blocked(`${pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.`, "CORS header 'Access-Control-Allow-Origin' missing") + what;
   }
   if (acao !== '*' && acao !== origin) {
-    return blocked(`${pre}The 'Access-Control-Allow-Origin' header has a value '${acao}' that is not equal to the supplied origin.`, `CORS header 'Access-Control-Allow-Origin' does not match '${acao}'`);
+    return blocked(`${pre}The 'Access-Control-Allow-Origin' header has a value '${acao}' that is not equal to the supplied origin. Have the server send the header with a valid value.`, `CORS header 'Access-Control-Allow-Origin' does not match '${acao}'`);
   }
   if (context.credentials) {
     if (acao === '*') {

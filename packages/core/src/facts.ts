@@ -92,6 +92,8 @@ export interface DecideOnceOptions {
    * first, the global one second): skip it silently instead of reporting a stack.
    */
   readonly expected?: boolean;
+  /** The framework's own way out of a stack, appended to the report (e.g. Fastify's `config.cors`). */
+  readonly hint?: string;
 }
 
 /**
@@ -106,7 +108,7 @@ export function decideOnce(policy: Policy, carrier: object, facts: RequestFacts,
   if (holder[HANDLED] !== undefined || holder[PENDING] === true) {
     if (!options.expected && !toldAboutStacking.has(policy)) {
       toldAboutStacking.add(policy);
-      policy.reportError(new Error(STACKED), { phase: 'adapter' });
+      policy.reportError(new Error(options.hint ? `${STACKED} ${options.hint}` : STACKED), { phase: 'adapter' });
     }
     return undefined;
   }

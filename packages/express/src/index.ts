@@ -4,8 +4,8 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyCorsHeaders, createPolicy, factsFromNodeRequest, isPolicy, recordDecision } from '@corsica/core';
-import type { CorsOptions, CredentialsGuard, Decision, Policy, RequestFacts } from '@corsica/core';
+import { applyCorsHeaders, decideOnce, factsFromNodeRequest, toPolicy } from '@corsica/core';
+import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 
 declare global {
   // Express declares its request type in this global namespace; merging here types `req.cors`.
@@ -40,10 +40,6 @@ export type CorsRequest = IncomingMessage & { cors?: Decision };
  */
 export type CorsMiddleware = (req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-const STACKED =
-  'corsica: this cors() middleware met a request another Corsica middleware had already decided, so it left the response alone. ' +
-  "Mount route-specific middleware before the global one (app.use('/public', cors(publicPolicy)) before app.use(cors(mainPolicy))) and mount each one once.";
-
 // Where each request was decided (Express's mount path), to tell the documented per-route
 // recipe (path-specific middleware first, global after) from a misordered or doubled stack.
 const decidedAt = new WeakMap<object, string>();
@@ -76,29 +72,14 @@ function mountPath(req: object): string {
 export function cors(policy: Policy): CorsMiddleware;
 export function cors<const T extends CorsOptions>(options: T & CredentialsGuard<T>): CorsMiddleware;
 export function cors(input: CorsOptions | Policy): CorsMiddleware {
-  const policy = isPolicy(input) ? input : createPolicy(input as CorsOptions);
-  // A compiled policy keeps its onError to itself: reports then go to the console.
-  const onError = isPolicy(input) ? undefined : input.onError;
-  let warned = false;
+  const policy = toPolicy(input);
 
-  const answer = (req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, decision: Decision): void => {
-    if (recordDecision(req, decision) !== undefined) {
-      // Reported once per middleware, not per request, so a misconfiguration cannot flood logs.
-      if (!warned && mountPath(req).length >= (decidedAt.get(req) ?? '').length) {
-        warned = true;
-        if (onError) onError(new Error(STACKED), { phase: 'internal' });
-        else console.warn(STACKED);
-      }
-      next();
-      return;
-    }
-    decidedAt.set(req, mountPath(req));
+  const answer = (req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, decision: Decision | undefined): void => {
+    // undefined: another Corsica middleware decided this request, and its headers stand
+    if (decision === undefined) return next();
     req.cors = decision;
     applyCorsHeaders(res, decision);
-    if (decision.kind !== 'preflight') {
-      next();
-      return;
-    }
+    if (decision.kind !== 'preflight') return next();
     const status = decision.status ?? 204;
     res.statusCode = status;
     // 204 must not carry Content-Length; any other empty answer says its length.
@@ -106,27 +87,14 @@ export function cors(input: CorsOptions | Policy): CorsMiddleware {
     res.end();
   };
 
-  const decideGuarded = async (facts: RequestFacts): Promise<Decision> => {
-    try {
-      return await policy.decideAsync(facts);
-    } catch (error) {
-      // decideAsync is documented never to reject; if it does anyway, fall back to the sync
-      // decision, which denies whatever only an async resolver could have allowed.
-      if (onError) onError(error, { phase: 'internal' });
-      else console.error('corsica: policy.decideAsync rejected, which it never should; this request got the synchronous decision instead. Please report it as a Corsica bug.', error);
-      return policy.decide(facts);
-    }
-  };
-
   return function corsica(req, res, next) {
-    const facts = factsFromNodeRequest(req);
-    if (!policy.isAsync) {
-      answer(req, res, next, policy.decide(facts));
-      return;
-    }
-    decideGuarded(facts)
-      .then((decision) => answer(req, res, next, decision))
-      .catch(next);
+    const here = mountPath(req);
+    const earlier = decidedAt.get(req);
+    const result = decideOnce(policy, req, factsFromNodeRequest(req), { expected: earlier !== undefined && here.length < earlier.length });
+    if (result !== undefined) decidedAt.set(req, here);
+    // the headers may have been sent while the decision was pending: hand that error to Express
+    if (result instanceof Promise) result.then((decision) => answer(req, res, next, decision)).catch(next);
+    else answer(req, res, next, result);
   };
 }
 

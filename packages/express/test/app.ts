@@ -1,15 +1,16 @@
 /**
- * The app every Express test runs: cors first, then a counting "auth" middleware, then the
- * conformance routes (`/ok`, `/error`, `/does-not-exist`, `/app-options`, `/vary`) and a few more.
+ * The app every Express test runs: cors first, then a counting "auth" middleware, then the routes
+ * of `@corsica/test-utils`' adapter suite (`/ok`, `/error`, `/async-error`, `/does-not-exist`,
+ * `/app-options`, `/vary`) and `/decision`.
  */
 import http from 'node:http';
 import type { CorsOptions, Policy } from '@corsica/core';
 import type { Express, RequestHandler } from 'express';
 import express5 from 'express';
 import express4 from 'express4';
+import { TEST_MAX_HEADER_SIZE, listen, suiteRoutes } from '@corsica/test-utils';
+import type { Started, TestApp } from '@corsica/test-utils';
 import { cors } from '../src/index.js';
-import type { Started } from './support.js';
-import { listen } from './support.js';
 
 export interface ExpressVersion {
   readonly name: string;
@@ -23,70 +24,59 @@ export const EXPRESS: readonly ExpressVersion[] = [
   { name: 'Express 5', major: 5, create: () => express5() },
 ];
 
-/** How often the app's own code ran: a preflight must leave both at 0. */
-export interface Calls {
-  auth: number;
-  handler: number;
-}
-
-export interface StartedApp extends Started {
-  readonly calls: Calls;
-}
-
 /**
  * Starts an app with `before` (cors middlewares, or options/a policy for one `cors()`) mounted
- * first. Routes beyond the conformance ones: `/async-error` (a rejected async handler on
- * Express 5, `next(err)` on Express 4), `/decision` (answers `req.cors`), `/private` (auth says 401
- * without an Authorization header; preflights must never meet it).
+ * first, then the suite's routes. `/async-error` is a rejected async handler on Express 5 and
+ * `next(err)` on Express 4, each major's own way to fail later.
  */
-export async function startApp(version: ExpressVersion, before: CorsOptions | Policy | readonly RequestHandler[]): Promise<StartedApp> {
+export async function startApp(version: ExpressVersion, before: CorsOptions | Policy | readonly RequestHandler[]): Promise<TestApp> {
   const app = version.create();
-  const calls: Calls = { auth: 0, handler: 0 };
+  const counts = { auth: 0, handler: 0 };
   const middlewares = Array.isArray(before) ? (before as readonly RequestHandler[]) : [cors(before as Policy)];
   for (const middleware of middlewares) app.use(middleware);
-  app.use((req, res, next) => {
-    calls.auth += 1;
-    if (req.path === '/private' && req.headers.authorization === undefined) {
-      res.status(401).send('who are you?');
-      return;
-    }
+  app.use((_req, _res, next) => {
+    counts.auth += 1;
     next();
   });
-  const handled: RequestHandler = (_req, _res, next) => {
-    calls.handler += 1;
-    next();
-  };
-  app.all('/ok', handled, (_req, res) => {
-    res.send('ok');
+  const routes = suiteRoutes(counts);
+  app.all('/ok', (_req, res) => {
+    res.send(routes.ok());
   });
-  app.all('/private', handled, (_req, res) => {
-    res.send('secret');
+  app.get('/error', routes.error);
+  if (version.major === 5) app.get('/async-error', routes.asyncError);
+  else app.get('/async-error', (_req, _res, next) => void routes.asyncError().catch(next));
+  app.options('/app-options', (_req, res) => {
+    res.send(routes.appOptions());
   });
-  app.get('/error', handled, () => {
-    throw new Error('boom');
-  });
-  if (version.major === 5) {
-    app.get('/async-error', handled, async () => {
-      await Promise.resolve();
-      throw new Error('async boom');
-    });
-  } else {
-    app.get('/async-error', handled, (_req, _res, next) => {
-      setImmediate(() => next(new Error('async boom')));
-    });
-  }
-  app.options('/app-options', handled, (_req, res) => {
-    res.send('app-options');
-  });
-  app.get('/vary', handled, (_req, res) => {
+  app.get('/vary', (_req, res) => {
     // the framework's way to vary: appends to what the cors middleware set
     res.vary('Accept-Encoding');
+    res.send(routes.vary());
+  });
+  app.get('/decision', (req, res) => {
+    res.send(routes.decision(req.cors));
+  });
+  const started = await listen(http.createServer({ maxHeaderSize: TEST_MAX_HEADER_SIZE }, app));
+  return { ...started, counts };
+}
+
+/** Serves `GET /public/feed` and `GET /ok` behind the middlewares `mount` adds first. */
+export function servePerRoute(version: ExpressVersion, mount: (app: Express) => void): Promise<Started> {
+  const app = version.create();
+  mount(app);
+  app.get('/public/feed', (_req, res) => {
+    res.send('feed');
+  });
+  app.get('/ok', (_req, res) => {
     res.send('ok');
   });
-  app.get('/decision', handled, (req, res) => {
-    res.json(req.cors ?? null);
+  return listen(http.createServer(app));
+}
+
+/** The per-route recipe of the README: the path-specific middleware mounted before the global one. */
+export function startPerRoute(version: ExpressVersion, publicPolicy: Policy, mainPolicy: Policy): Promise<Started> {
+  return servePerRoute(version, (app) => {
+    app.use('/public', cors(publicPolicy));
+    app.use(cors(mainPolicy));
   });
-  // Node refuses heads over 16 KB itself (431); the hostile-input tests need them to reach cors().
-  const started = await listen(http.createServer({ maxHeaderSize: 1024 * 1024 }, app));
-  return { ...started, calls };
 }

@@ -2,7 +2,7 @@
  * `@corsica/fastify`: Corsica CORS plugin for Fastify 4 and 5.
  * @module
  */
-import { CorsConfigError, applyCorsHeaders, createPolicy, factsFromNodeRequest, isPolicy, mergeVary, recordDecision, recordedDecision } from '@corsica/core';
+import { CorsConfigError, applyCorsHeaders, createPolicy, decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core';
 import type { CorsOptions, Decision, HeaderSetter, Policy } from '@corsica/core';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
@@ -77,7 +77,6 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   // requests no route matches, so a preflight to a GET-only path is answered here and never
   // becomes a 404; the headers set here stay on error and 404 responses.
   fastify.addHook('onRequest', function corsicaOnRequest(request, reply, next) {
-    if (recordedDecision(request.raw) !== undefined) return passThrough(next);
     let chosen: Policy | false;
     try {
       chosen = resolve(request.routeOptions.config.cors, `${request.method} ${request.routeOptions.url ?? request.url}`);
@@ -85,9 +84,9 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
       return next(error as Error);
     }
     if (chosen === false) return next();
-    const facts = factsFromNodeRequest(request.raw);
-    if (chosen.isAsync) chosen.decideAsync(facts).then((decision) => answer(request, reply, decision, next), next);
-    else answer(request, reply, chosen.decide(facts), next);
+    const result = decideOnce(chosen, request.raw, factsFromNodeRequest(request.raw));
+    if (result instanceof Promise) result.then((decision) => answer(request, reply, decision, next)).catch(next);
+    else answer(request, reply, result, next);
   });
 
   // The handler may have replaced Vary (`reply.header('Vary', ...)`): put the CORS names back.
@@ -103,8 +102,9 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   done();
 };
 
-function answer(request: FastifyRequest, reply: FastifyReply, decision: Decision, next: HookHandlerDoneFunction): void {
-  if (recordDecision(request.raw, decision) !== undefined) return passThrough(next);
+function answer(request: FastifyRequest, reply: FastifyReply, decision: Decision | undefined, next: HookHandlerDoneFunction): void {
+  // undefined: another Corsica plugin or middleware decided this request, and its headers stand
+  if (decision === undefined) return next();
   request.cors = decision;
   applyCorsHeaders(headerTarget(reply), decision);
   if (decision.kind === 'preflight') {
@@ -137,16 +137,6 @@ function routePolicy(options: CorsOptions, route: string): Policy {
     // name the route: the same option may be fine on one route and wrong on another
     throw new CorsConfigError(error.problems.map((p) => ({ ...p, path: `config.cors.${p.path}`, message: `corsica: ${route} config.cors: ${p.message.replace(/^corsica: /, '')}` })));
   }
-}
-
-let warnedStacked = false;
-
-function passThrough(next: HookHandlerDoneFunction): void {
-  if (!warnedStacked) {
-    warnedStacked = true;
-    console.warn('corsica: @corsica/fastify saw a request another Corsica plugin or middleware already handled, so it left the response alone. Register the plugin once and give routes their own policy with config.cors.');
-  }
-  next();
 }
 
 /**

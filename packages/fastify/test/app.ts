@@ -1,5 +1,5 @@
 /**
- * The Fastify adapter's test app (routes in `fetch/test/support/adapter-suite.ts`), for
+ * The Fastify adapter's test app (routes listed in `@corsica/test-utils`' adapter suite), for
  * Fastify 5 (`fastify`) and Fastify 4 (`fastify4`), served on 127.0.0.1:0.
  */
 import http from 'node:http';
@@ -8,10 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import Fastify4 from 'fastify4';
 import type { CorsOptions, Policy } from '@corsica/core';
 import { isPolicy } from '@corsica/core';
+import { TEST_MAX_HEADER_SIZE, suiteRoutes } from '@corsica/test-utils';
+import type { Started, TestApp } from '@corsica/test-utils';
 import cors from '../src/index.js';
 import type { FastifyCorsOptions } from '../src/index.js';
-import type { TestApp } from '../../fetch/test/support/adapter-suite.js';
-import { TEST_MAX_HEADER_SIZE } from '../../fetch/test/support/http.js';
 
 /** Builds a bare Fastify app; Fastify 4's types are a separate module, so both are typed as 5's. */
 export type Factory = () => FastifyInstance;
@@ -33,48 +33,43 @@ export async function listen(app: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${address.port}`;
 }
 
-/** The shared routes, behind the plugin and a counting auth hook. */
-export async function buildApp(create: Factory, options: FastifyCorsOptions, counts: { handler: number; auth: number }): Promise<FastifyInstance> {
+/** The suite's routes, behind the plugin (registered once per options, in order) and a counting auth hook. */
+export async function buildApp(create: Factory, registrations: readonly FastifyCorsOptions[], counts: { handler: number; auth: number }): Promise<FastifyInstance> {
   const app = create();
-  await app.register(cors, options);
+  for (const options of registrations) await app.register(cors, options);
   app.addHook('onRequest', async () => {
     counts.auth++;
   });
-  app.route({
-    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    url: '/ok',
-    handler: async () => {
-      counts.handler++;
-      return 'ok';
-    },
-  });
-  app.get('/error', () => {
-    counts.handler++;
-    throw new Error('boom');
-  });
-  app.get('/async-error', async () => {
-    counts.handler++;
-    await Promise.resolve();
-    throw new Error('async boom');
-  });
-  app.options('/app-options', async () => {
-    counts.handler++;
-    return 'app-options';
-  });
+  const routes = suiteRoutes(counts);
+  app.all('/ok', async () => routes.ok());
+  app.get('/error', routes.error);
+  app.get('/async-error', routes.asyncError);
+  app.options('/app-options', async () => routes.appOptions());
   app.get('/vary', async (_request, reply) => {
-    counts.handler++;
     reply.header('Vary', 'Accept-Encoding');
-    return 'ok';
+    return routes.vary();
   });
+  app.get('/decision', async (request) => routes.decision(request.cors));
   return app;
 }
 
-/** Starts the app; takes a compiled policy (the shared suite) or options (the conformance kit). */
-export function startAppWith(create: Factory): (policy: Policy | CorsOptions) => Promise<TestApp> {
-  return async (policy) => {
+/** Starts the app behind one registration per policy; the shared suite gives compiled policies, the conformance kit options. */
+export function startAppWith(create: Factory): (...policies: (Policy | CorsOptions)[]) => Promise<TestApp> {
+  return async (...policies) => {
     const counts = { handler: 0, auth: 0 };
-    const app = await buildApp(create, isPolicy(policy) ? { policy } : policy, counts);
+    const app = await buildApp(create, policies.map((policy) => (isPolicy(policy) ? { policy } : policy)), counts);
     const baseUrl = await listen(app);
     return { baseUrl, counts, close: () => app.close() };
+  };
+}
+
+/** The per-route recipe of the README: the plugin's policy for every route, `config.cors` for one. */
+export function startPerRouteWith(create: Factory): (publicPolicy: Policy, mainPolicy: Policy) => Promise<Started> {
+  return async (publicPolicy, mainPolicy) => {
+    const app = create();
+    await app.register(cors, { policy: mainPolicy });
+    app.get('/public/feed', { config: { cors: publicPolicy } }, async () => 'feed');
+    app.get('/ok', async () => 'ok');
+    return { baseUrl: await listen(app), close: () => app.close() };
   };
 }

@@ -2,21 +2,30 @@
  * What only the Fastify plugin does (route overrides, `request.cors`, registration), run once per
  * Fastify major by `fastify5.test.ts` and `fastify4.test.ts`.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { CorsConfigError, createPolicy } from '@corsica/core';
-import type { CorsOptions } from '@corsica/core';
+import { ALLOWED_ACTUAL_HEADERS, ALLOWED_PREFLIGHT_HEADERS, APP, EVIL, describeAdapter, expectVary, mainOptions, preflight, send } from '@corsica/test-utils';
 import cors from '../src/index.js';
 import type { FastifyCorsOptions } from '../src/index.js';
 import type { Factory } from './app.js';
-import { listen, startAppWith } from './app.js';
-import { ALLOWED_ACTUAL_HEADERS, ALLOWED_PREFLIGHT_HEADERS, APP, EVIL, describeAdapter, expectVary, mainOptions, preflight } from '../../fetch/test/support/adapter-suite.js';
-import { send } from '../../fetch/test/support/http.js';
+import { listen, startAppWith, startPerRouteWith } from './app.js';
 
 const PARTNER = 'https://partner.example.org';
 
 export function describeFastify(label: string, create: Factory): void {
-  describeAdapter(`@corsica/fastify on ${label}`, startAppWith(create));
+  describeAdapter(`@corsica/fastify on ${label}`, {
+    start: startAppWith(create),
+    startPerRoute: startPerRouteWith(create),
+    create: async (options) => {
+      const app = create();
+      try {
+        await app.register(cors, options);
+      } finally {
+        await app.close();
+      }
+    },
+  });
 
   const policy = createPolicy(mainOptions);
 
@@ -129,16 +138,6 @@ export function describeFastify(label: string, create: Factory): void {
   });
 
   describe(`@corsica/fastify on ${label}: registration`, () => {
-    it.each([
-      { desc: 'an origin with a trailing slash', options: { origin: 'https://app.example.com/' } },
-      { desc: '"*" with credentials', options: { origin: '*', credentials: true } },
-      { desc: 'no origin', options: {} },
-    ])('rejects registration with a CorsConfigError for $desc', async ({ options }) => {
-      const app = create();
-      await expect(app.register(cors, options as CorsOptions)).rejects.toThrow(CorsConfigError);
-      await app.close();
-    });
-
     it('rejects { policy } mixed with options, and { policy } that is not a policy, with a corsica: TypeError', async () => {
       for (const options of [{ policy, origin: APP }, { policy: mainOptions }]) {
         const app = create();
@@ -158,44 +157,6 @@ export function describeFastify(label: string, create: Factory): void {
       } finally {
         await app.close();
       }
-    });
-  });
-
-  describe(`@corsica/fastify on ${label}: registered twice`, () => {
-    let app: FastifyInstance;
-    let baseUrl: string;
-    let secondDecisions = 0;
-    const warned = vi.fn();
-    beforeAll(async () => {
-      vi.spyOn(console, 'warn').mockImplementation(warned);
-      app = create();
-      await app.register(cors, { policy });
-      await app.register(cors, { origin: [APP, EVIL], methods: ['PUT'], onDecision: () => secondDecisions++ });
-      app.get('/items', async (request) => request.cors?.reason ?? 'none');
-      baseUrl = await listen(app);
-    });
-    afterAll(async () => {
-      vi.restoreAllMocks();
-      await app.close();
-    });
-
-    it('sends one set of headers: the first registration decides, the second passes through', async () => {
-      const allowed = await send(baseUrl, { method: 'GET', path: '/items', headers: [['Origin', APP]] });
-      expect(allowed.cors).toEqual(ALLOWED_ACTUAL_HEADERS);
-      expect(allowed.headers['vary']).toEqual(['Origin']);
-      const denied = await send(baseUrl, { method: 'GET', path: '/items', headers: [['Origin', EVIL]] });
-      expect(denied.cors).toEqual({});
-      expect(denied.body).toBe('origin-not-allowed');
-      const pre = await send(baseUrl, { method: 'OPTIONS', path: '/items', headers: preflight(APP, 'PUT') });
-      expect(pre.status).toBe(204);
-      expect(pre.cors).toEqual(ALLOWED_PREFLIGHT_HEADERS);
-      // the second registration never decides, so its onDecision metrics are not counted twice
-      expect(secondDecisions).toBe(0);
-    });
-
-    it('warns once, with a corsica: message naming the fix', () => {
-      expect(warned).toHaveBeenCalledTimes(1);
-      expect(String(warned.mock.calls[0]![0])).toMatch(/^corsica: .*Register the plugin once/);
     });
   });
 }

@@ -3,7 +3,7 @@
  * (Cloudflare Workers, Deno.serve, Bun.serve, Next.js route handlers).
  * @module
  */
-import { createPolicy, factsFromFetchRequest, isPolicy, preflightResponse, recordDecision, recordedDecision, withCorsHeaders } from '@corsica/core';
+import { decideOnce, factsFromFetchRequest, preflightResponse, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 
 /**
@@ -64,7 +64,7 @@ export function withCors<R extends Request, A extends unknown[], Out extends Han
   init: WithCorsInit = {},
 ): (request: R, ...rest: A) => Promise<Out | Response> {
   // compiled here, not per request, so a bad configuration fails at startup
-  const policy: Policy = isPolicy(options) ? options : createPolicy(options as CorsOptions);
+  const policy = toPolicy(options);
   const onError = init.onError;
 
   const answerError = async (error: unknown, request: R): Promise<Response> => {
@@ -82,11 +82,10 @@ export function withCors<R extends Request, A extends unknown[], Out extends Han
   };
 
   return async function corsHandler(request: R, ...rest: A): Promise<Out | Response> {
-    if (recordedDecision(request) !== undefined) return passThrough(handler, request, rest);
-    const facts = factsFromFetchRequest(request);
-    const decision = policy.isAsync ? await policy.decideAsync(facts) : policy.decide(facts);
-    // an async decision leaves room for another wrapper to have recorded one meanwhile
-    if (recordDecision(request, decision) !== undefined) return passThrough(handler, request, rest);
+    const result = decideOnce(policy, request, factsFromFetchRequest(request));
+    const decision = result instanceof Promise ? await result : result;
+    // undefined: another Corsica wrapper decided this request, and its headers stand
+    if (decision === undefined) return handler(request, ...rest);
     if (decision.kind === 'preflight') return preflightResponse(decision);
     let response: Out | Response;
     try {
@@ -94,8 +93,8 @@ export function withCors<R extends Request, A extends unknown[], Out extends Han
     } catch (error) {
       response = await answerError(error, request);
     }
-    if (!isResponse(response) || isUpgrade(response)) return response;
-    return withCorsHeaders(response, decision);
+    // nothing after a Bun WebSocket upgrade; the core leaves 101s and Cloudflare sockets alone
+    return isResponse(response) ? withCorsHeaders(response, decision) : response;
   };
 }
 
@@ -115,22 +114,7 @@ export function getCorsDecision(request: Request): Decision | undefined {
   return recordedDecision(request);
 }
 
-let warnedStacked = false;
-
-async function passThrough<R, A extends unknown[], Out>(handler: (request: R, ...rest: A) => Out | Promise<Out>, request: R, rest: A): Promise<Out> {
-  if (!warnedStacked) {
-    warnedStacked = true;
-    console.warn('corsica: withCors saw a request another Corsica wrapper or middleware already handled, so it left the response alone. Wrap the handler once; for different policies per route, wrap each route handler instead of nesting wrappers.');
-  }
-  return handler(request, ...rest);
-}
-
 // duck-typed: Next.js and test runners may hand over a Response from another realm
 function isResponse(value: unknown): value is Response {
   return typeof value === 'object' && value !== null && typeof (value as Response).status === 'number' && typeof (value as Response).headers === 'object';
-}
-
-// a 101 (Deno.upgradeWebSocket) or a Cloudflare WebSocket pair must reach the runtime untouched
-function isUpgrade(response: Response): boolean {
-  return response.status === 101 || (response as { webSocket?: unknown }).webSocket != null;
 }

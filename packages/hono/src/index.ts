@@ -2,7 +2,7 @@
  * `@corsica/hono`: Corsica CORS middleware for Hono, on every runtime Hono runs on.
  * @module
  */
-import { createPolicy, factsFromFetchRequest, isPolicy, preflightResponse, recordDecision, recordedDecision, withCorsHeaders } from '@corsica/core';
+import { decideOnce, factsFromFetchRequest, preflightResponse, toPolicy, withCorsHeaders } from '@corsica/core';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { MiddlewareHandler } from 'hono';
 
@@ -45,14 +45,12 @@ declare module 'hono' {
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
 export function cors<const T extends CorsOptions | Policy>(options: T & CredentialsGuard<T>): MiddlewareHandler<{ Variables: CorsVariables }> {
-  const policy: Policy = isPolicy(options) ? options : createPolicy(options as CorsOptions);
+  const policy = toPolicy(options);
   return async function corsica(c, next) {
-    const request = c.req.raw;
-    if (recordedDecision(request) !== undefined) return passThrough(next);
-    const facts = factsFromFetchRequest(request);
-    const decision = policy.isAsync ? await policy.decideAsync(facts) : policy.decide(facts);
-    // an async decision leaves room for another middleware to have recorded one meanwhile
-    if (recordDecision(request, decision) !== undefined) return passThrough(next);
+    const result = decideOnce(policy, c.req.raw, factsFromFetchRequest(c.req.raw));
+    const decision = result instanceof Promise ? await result : result;
+    // undefined: another Corsica middleware decided this request, and its headers stand
+    if (decision === undefined) return next();
     c.set('cors', decision);
     if (decision.kind === 'preflight') return preflightResponse(decision);
     // Hono turns a thrown error (HTTPException, app.onError) or a missing route into `c.res`
@@ -66,14 +64,4 @@ export function cors<const T extends CorsOptions | Policy>(options: T & Credenti
       c.res = merged;
     }
   };
-}
-
-let warnedStacked = false;
-
-function passThrough(next: () => Promise<void>): Promise<void> {
-  if (!warnedStacked) {
-    warnedStacked = true;
-    console.warn("corsica: a cors() middleware saw a request another Corsica middleware already handled, so it left the response alone. Apply cors() once per path: scope each policy to its own paths (app.use('/public/*', cors(a)), app.use('/api/*', cors(b))) instead of adding one on top of a global one.");
-  }
-  return next();
 }

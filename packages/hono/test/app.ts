@@ -1,5 +1,5 @@
 /**
- * The Hono adapter's test app (routes in `fetch/test/support/adapter-suite.ts`), served by
+ * The Hono adapter's test app (routes listed in `@corsica/test-utils`' adapter suite), served by
  * `@hono/node-server` on 127.0.0.1:0.
  */
 import type { AddressInfo } from 'node:net';
@@ -8,21 +8,16 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import type { CorsOptions, Policy } from '@corsica/core';
+import { TEST_MAX_HEADER_SIZE, suiteRoutes } from '@corsica/test-utils';
+import type { Started, TestApp } from '@corsica/test-utils';
 import { cors } from '../src/index.js';
-import type { TestApp } from '../../fetch/test/support/adapter-suite.js';
-import { TEST_MAX_HEADER_SIZE } from '../../fetch/test/support/http.js';
-
-export interface Served {
-  readonly baseUrl: string;
-  close(): Promise<void>;
-}
 
 /**
  * Serves a Hono app over real HTTP. `globals: false` keeps Node's own Request and Response:
  * with @hono/node-server 1.19's lighter replacements (the default), hono 4.13 answers every HEAD
  * with a bare 500, with or without any middleware.
  */
-export function serveApp(app: Hono, { globals = true }: { globals?: boolean } = {}): Promise<Served> {
+export function serveApp(app: Hono, { globals = true }: { globals?: boolean } = {}): Promise<Started> {
   if (!globals && globalThis.Response.name !== 'Response') {
     throw new Error('test setup: node-server already replaced the global Response in this process; start apps with globals: false before any other');
   }
@@ -41,44 +36,42 @@ export function serveApp(app: Hono, { globals = true }: { globals?: boolean } = 
   });
 }
 
-/** The shared routes, behind `cors` and a counting auth middleware. */
-export function buildApp(corsMiddleware: MiddlewareHandler, counts: { handler: number; auth: number }): Hono {
+/** The suite's routes, behind the `cors` middlewares (in order) and a counting auth middleware. */
+export function buildApp(corsMiddlewares: readonly MiddlewareHandler[], counts: { handler: number; auth: number }): Hono {
   const app = new Hono();
-  app.use(corsMiddleware);
+  for (const middleware of corsMiddlewares) app.use(middleware);
   app.use(async (_c, next) => {
     counts.auth++;
     await next();
   });
-  app.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], '/ok', (c) => {
-    counts.handler++;
-    return c.text('ok');
-  });
-  app.get('/error', () => {
-    counts.handler++;
-    throw new Error('boom');
-  });
-  app.get('/async-error', async () => {
-    counts.handler++;
-    await Promise.resolve();
-    throw new Error('async boom');
-  });
-  app.options('/app-options', (c) => {
-    counts.handler++;
-    return c.text('app-options');
-  });
+  const routes = suiteRoutes(counts);
+  app.all('/ok', (c) => c.text(routes.ok()));
+  app.get('/error', routes.error);
+  app.get('/async-error', routes.asyncError);
+  app.options('/app-options', (c) => c.text(routes.appOptions()));
   app.get('/vary', (c) => {
-    counts.handler++;
     c.header('Vary', 'Accept-Encoding');
-    return c.text('ok');
+    return c.text(routes.vary());
   });
+  app.get('/decision', (c) => c.text(routes.decision(c.get('cors'))));
   // Hono's default handler logs every error; the expected test errors need no log
   app.onError((_error, c) => c.text('Internal Server Error', 500));
   return app;
 }
 
-/** Starts the app; takes a compiled policy (the shared suite) or options (the conformance kit). */
-export async function startApp(policy: Policy | CorsOptions, serving?: { globals?: boolean }): Promise<TestApp> {
+/** Starts the app behind one `cors()` per policy, in order; the shared suite gives compiled policies, the conformance kit options. */
+export async function startApp(policies: readonly (Policy | CorsOptions)[], serving?: { globals?: boolean }): Promise<TestApp> {
   const counts = { handler: 0, auth: 0 };
-  const served = await serveApp(buildApp(cors(policy), counts), serving);
+  const served = await serveApp(buildApp(policies.map((policy) => cors(policy)), counts), serving);
   return { baseUrl: served.baseUrl, counts, close: served.close };
+}
+
+/** The per-route recipe of the README: each policy scoped to its own paths. */
+export function startPerRoute(publicPolicy: Policy, mainPolicy: Policy, serving?: { globals?: boolean }): Promise<Started> {
+  const app = new Hono();
+  app.use('/public/*', cors(publicPolicy));
+  app.use('/ok', cors(mainPolicy));
+  app.get('/public/feed', (c) => c.text('feed'));
+  app.get('/ok', (c) => c.text('ok'));
+  return serveApp(app, serving);
 }

@@ -3,35 +3,33 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { CorsConfigError, createPolicy } from '@corsica/core';
+import { createPolicy } from '@corsica/core';
 import type { CorsOptions } from '@corsica/core';
+import { ALLOWED_ACTUAL_HEADERS, APP, EVIL, describeAdapter, expectVary, mainOptions, preflight, send } from '@corsica/test-utils';
+import type { AdapterUnderTest, Started } from '@corsica/test-utils';
 import { cors } from '../src/index.js';
-import { buildApp, serveApp, startApp } from './app.js';
-import type { Served } from './app.js';
-import { ALLOWED_ACTUAL_HEADERS, APP, EVIL, describeAdapter, expectVary, mainOptions, preflight } from '../../fetch/test/support/adapter-suite.js';
-import { send } from '../../fetch/test/support/http.js';
+import { buildApp, serveApp, startApp, startPerRoute } from './app.js';
 
 // Twice: with Node's Response, then with @hono/node-server's own classes (its default), which
 // replace the globals for the rest of the process, so that suite runs second. HEAD is left out
 // there: hono 4.13 answers every HEAD with a bare 500 on those classes, with or without any
 // middleware (its HEAD path cannot build a Response from node-server's lighter one).
-describeAdapter('@corsica/hono on Node’s Response', (policy) => startApp(policy, { globals: false }));
-describeAdapter('@corsica/hono on node-server globals', (policy) => startApp(policy), { methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] });
+function onServer(serving: { globals: boolean }): AdapterUnderTest {
+  return {
+    start: (...policies) => startApp(policies, serving),
+    startPerRoute: (publicPolicy, mainPolicy) => startPerRoute(publicPolicy, mainPolicy, serving),
+    create: (options) => cors(options as CorsOptions),
+  };
+}
+describeAdapter('@corsica/hono on Node’s Response', onServer({ globals: false }));
+describeAdapter('@corsica/hono on node-server globals', { ...onServer({ globals: true }), methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] });
 
 const policy = createPolicy(mainOptions);
 
-describe('@corsica/hono: configuration', () => {
-  it.each([
-    { desc: 'an origin with a trailing slash', options: { origin: 'https://app.example.com/' } },
-    { desc: '"*" with credentials', options: { origin: '*', credentials: true } },
-    { desc: 'an unknown option', options: { origin: APP, allowOrigins: [APP] } },
-  ])('throws a CorsConfigError when the middleware is created, for $desc', ({ options }) => {
-    expect(() => cors(options as CorsOptions)).toThrow(CorsConfigError);
-  });
-
+describe('@corsica/hono: options or a policy', () => {
   it('accepts options as well as a compiled policy', async () => {
     const counts = { handler: 0, auth: 0 };
-    const served = await serveApp(buildApp(cors(mainOptions), counts));
+    const served = await serveApp(buildApp([cors(mainOptions)], counts));
     try {
       const res = await send(served.baseUrl, { method: 'OPTIONS', path: '/ok', headers: preflight(APP, 'PATCH') });
       expect(res.status).toBe(204);
@@ -43,7 +41,7 @@ describe('@corsica/hono: configuration', () => {
 });
 
 describe('@corsica/hono: how Hono builds error and not-found responses', () => {
-  let served: Served;
+  let served: Started;
   let upstream: http.Server;
   beforeAll(async () => {
     upstream = http.createServer((_req, res) => res.writeHead(202, { vary: 'Accept' }).end('from upstream'));
@@ -141,47 +139,5 @@ describe('@corsica/hono: Hono’s default error handler', () => {
       logged.mockRestore();
       await served.close();
     }
-  });
-});
-
-describe('@corsica/hono: stacking', () => {
-  let served: Served;
-  let handled = 0;
-  let innerDecisions = 0;
-  const warned = vi.fn();
-  beforeAll(async () => {
-    vi.spyOn(console, 'warn').mockImplementation(warned);
-    const app = new Hono();
-    app.use(cors(policy));
-    app.use('/api/*', cors({ origin: [APP, EVIL], methods: ['PUT'], onDecision: () => innerDecisions++ }));
-    app.get('/api/items', (c) => {
-      handled++;
-      return c.text(c.get('cors').reason);
-    });
-    served = await serveApp(app);
-  });
-  afterAll(async () => {
-    vi.restoreAllMocks();
-    await served.close();
-  });
-
-  it('sends one set of headers when two cors() middlewares match: the first decides', async () => {
-    const allowed = await send(served.baseUrl, { method: 'GET', path: '/api/items', headers: [['Origin', APP]] });
-    expect(allowed.cors).toEqual(ALLOWED_ACTUAL_HEADERS);
-    expect(allowed.headers['vary']).toEqual(['Origin']);
-    const denied = await send(served.baseUrl, { method: 'GET', path: '/api/items', headers: [['Origin', EVIL]] });
-    expect(denied.cors).toEqual({});
-    expect(denied.body).toBe('origin-not-allowed');
-    const pre = await send(served.baseUrl, { method: 'OPTIONS', path: '/api/items', headers: preflight(APP, 'PUT') });
-    expect(pre.status).toBe(204);
-    expect(pre.header('access-control-allow-methods')).toBe('GET, POST, PUT, PATCH, DELETE');
-    expect(handled).toBe(2);
-    // the second middleware never decides, so its onDecision metrics are not counted twice
-    expect(innerDecisions).toBe(0);
-  });
-
-  it('warns once, with a corsica: message naming the fix', () => {
-    expect(warned).toHaveBeenCalledTimes(1);
-    expect(String(warned.mock.calls[0]![0])).toMatch(/^corsica: .*cors\(\) once/);
   });
 });

@@ -3,8 +3,8 @@
  * request and writes the answer, and keeps the CORS headers on Koa's error responses.
  * @module
  */
-import { applyCorsHeaders, createPolicy, factsFromNodeRequest, isPolicy, mergeVary, recordDecision } from '@corsica/core';
-import type { CorsOptions, CredentialsGuard, Decision, Policy, RequestFacts } from '@corsica/core';
+import { applyCorsHeaders, decideOnce, factsFromNodeRequest, mergeVary, toPolicy } from '@corsica/core';
+import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { Middleware } from 'koa';
 
 /**
@@ -30,10 +30,6 @@ declare module 'koa' {
     cors?: Decision;
   }
 }
-
-const STACKED =
-  'corsica: this cors() middleware met a request another Corsica middleware had already decided, so it left the response alone. ' +
-  'Mount each cors() once; for a route-specific policy, choose the middleware per path in one place (see the @corsica/koa README) instead of stacking.';
 
 /**
  * Koa's default error handler (`ctx.onerror`) removes every response header, then sets
@@ -80,36 +76,14 @@ function keepOnError(error: unknown, decision: Decision): void {
 export function cors(policy: Policy): Middleware<CorsState>;
 export function cors<const T extends CorsOptions>(options: T & CredentialsGuard<T>): Middleware<CorsState>;
 export function cors(input: CorsOptions | Policy): Middleware<CorsState> {
-  const policy = isPolicy(input) ? input : createPolicy(input as CorsOptions);
-  // A compiled policy keeps its onError to itself: reports then go to the console.
-  const onError = isPolicy(input) ? undefined : input.onError;
-  let warned = false;
-
-  const decideGuarded = async (facts: RequestFacts): Promise<Decision> => {
-    try {
-      return await policy.decideAsync(facts);
-    } catch (error) {
-      // decideAsync is documented never to reject; if it does anyway, fall back to the sync
-      // decision, which denies whatever only an async resolver could have allowed.
-      if (onError) onError(error, { phase: 'internal' });
-      else console.error('corsica: policy.decideAsync rejected, which it never should; this request got the synchronous decision instead. Please report it as a Corsica bug.', error);
-      return policy.decide(facts);
-    }
-  };
+  const policy = toPolicy(input);
 
   return async function corsica(ctx, next) {
-    const facts = factsFromNodeRequest(ctx.req);
-    const decision = policy.isAsync ? await decideGuarded(facts) : policy.decide(facts);
     // Marked on the Node request, which every framework layered over it shares.
-    if (recordDecision(ctx.req, decision) !== undefined) {
-      // Reported once per middleware, not per request, so a misconfiguration cannot flood logs.
-      if (!warned) {
-        warned = true;
-        if (onError) onError(new Error(STACKED), { phase: 'internal' });
-        else console.warn(STACKED);
-      }
-      return next();
-    }
+    const result = decideOnce(policy, ctx.req, factsFromNodeRequest(ctx.req));
+    const decision = result instanceof Promise ? await result : result;
+    // undefined: another Corsica middleware decided this request, and its headers stand
+    if (decision === undefined) return next();
     ctx.state.cors = decision;
     // Koa keeps no copy of the headers: ctx.response reads ctx.res, so both stay in step.
     applyCorsHeaders(ctx.res, decision);

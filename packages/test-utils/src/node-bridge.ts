@@ -1,23 +1,36 @@
 /**
  * Serves a fetch handler on node:http, as Workers, Deno and Bun would call it: one Web `Request`
- * in (header lines appended in order, so repeated lines are joined by `Headers` as browsers'
- * runtimes do), one `Response` out. Extra arguments (`env`, `ctx`) are passed after the request.
+ * in (header lines appended in order, so repeated lines are joined by `Headers` as those
+ * runtimes join them), one `Response` out. Extra arguments (`env`, `ctx`) follow the request.
+ * @module
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { TEST_MAX_HEADER_SIZE } from './http.js';
+import { TEST_MAX_HEADER_SIZE, listen } from './http.js';
+import type { Started } from './http.js';
 
-export interface Served {
-  readonly baseUrl: string;
-  close(): Promise<void>;
-}
+/** A fetch handler as runtimes call it: a Response, or nothing after a WebSocket upgrade (Bun). */
+export type FetchHandler = (request: Request, ...rest: never[]) => Response | undefined | void | Promise<Response | undefined | void>;
 
-export async function serveFetch(handler: (request: Request, ...rest: never[]) => Response | undefined | void | Promise<Response | undefined | void>, rest: readonly unknown[] = []): Promise<Served> {
-  const server = http.createServer({ maxHeaderSize: TEST_MAX_HEADER_SIZE }, (req, res) => {
-    void bridge(req, res);
-  });
+/**
+ * Serves `handler` on 127.0.0.1:0. An uncaught throw becomes a bare 500 without CORS headers
+ * (what a runtime sends), and a handler that answers nothing becomes a 501.
+ *
+ * @example
+ * ```ts
+ * const served = await serveFetch(withCors(handler, policy), [env, ctx]);
+ * afterAll(() => served.close());
+ * ```
+ */
+export function serveFetch(handler: FetchHandler, rest: readonly unknown[] = []): Promise<Started> {
+  const call = handler as (request: Request, ...rest: readonly unknown[]) => ReturnType<FetchHandler>;
+  return listen(
+    http.createServer({ maxHeaderSize: TEST_MAX_HEADER_SIZE }, (req, res) => {
+      void bridge(req, res);
+    }),
+  );
+
   async function bridge(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const headers = new Headers();
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
@@ -31,9 +44,8 @@ export async function serveFetch(handler: (request: Request, ...rest: never[]) =
     } as RequestInit);
     let response: Response | undefined | void;
     try {
-      response = await (handler as (request: Request, ...rest: readonly unknown[]) => Promise<Response | undefined>)(request, ...rest);
+      response = await call(request, ...rest);
     } catch {
-      // what a runtime does with an uncaught error: a bare 500 without any CORS header
       res.writeHead(500).end('uncaught');
       return;
     }
@@ -49,14 +61,4 @@ export async function serveFetch(handler: (request: Request, ...rest: never[]) =
     if (response.body === null || method === 'HEAD') res.end();
     else Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res);
   }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
 }

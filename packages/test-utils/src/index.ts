@@ -1,0 +1,25 @@
+/**
+ * `@corsica/test-utils` (private, never published): what the adapters' test suites share, so none
+ * of them carries a copy. The exact HTTP client and test servers, a bridge that serves fetch
+ * handlers on node:http, and the adapter behaviour every Corsica adapter must show.
+ * @module
+ */
+export { TEST_MAX_HEADER_SIZE, listen, send, sendRaw } from './http.js';
+export type { HeaderLine, Started, TestRequest, TestResponse } from './http.js';
+export { serveFetch } from './node-bridge.js';
+export { suiteRoutes } from './routes.js';
+export type { SuiteRoutes } from './routes.js';
+export type { FetchHandler } from './node-bridge.js';
+export {
+  ALLOWED_ACTUAL_HEADERS,
+  ALLOWED_PREFLIGHT_HEADERS,
+  APP,
+  EVIL,
+  PREVIEW,
+  TENANT,
+  describeAdapter,
+  expectVary,
+  mainOptions,
+  preflight,
+} from './adapter-suite.js';
+export type { AdapterUnderTest, StartApp, TestApp } from './adapter-suite.js';
