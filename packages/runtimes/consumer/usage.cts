@@ -1,0 +1,23 @@
+// The same packages from CommonJS TypeScript: `require` resolution, the `.d.cts` declarations.
+import core = require('@corsica/core');
+import fetchAdapter = require('@corsica/fetch');
+import expressAdapter = require('@corsica/express');
+import fastifyAdapter = require('@corsica/fastify');
+import honoAdapter = require('@corsica/hono');
+import koaAdapter = require('@corsica/koa');
+import conformance = require('@corsica/conformance');
+import cli = require('@corsica/cli');
+
+const policy: core.Policy = core.createPolicy({ origin: 'https://app.example.com', methods: ['GET', 'POST'] });
+const decision: core.Decision = policy.decide({ method: 'GET', origin: 'https://app.example.com' });
+
+export = {
+  allowed: decision.allowed,
+  handler: fetchAdapter.withCors(() => new Response('ok'), policy),
+  express: expressAdapter.cors(policy),
+  fastify: fastifyAdapter.cors,
+  hono: honoAdapter.cors(policy),
+  koa: koaAdapter.cors(policy),
+  policies: Object.keys(conformance.STANDARD_POLICIES),
+  nginx: cli.exportNginx(policy).http,
+};

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+/**
+ * Measures what Corsica and its peers add to a bundle (esbuild, minified, then gzip level 9 with
+ * node:zlib) and writes docs/size.md. Run after `pnpm -r build`:
+ *
+ *   node packages/runtimes/scripts/size.mjs
+ *
+ * The same measurements back the size budget test (packages/runtimes/test/size.test.ts).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PACKAGES = join(ROOT, 'packages');
+/** Where the peers are installed (the conformance kit runs them for comparison). */
+const PEERS_DIR = join(PACKAGES, 'conformance');
+
+/**
+ * The core's ceiling, minified + gzipped, without the public-suffix data (tldts). Issue 11 set a
+ * 6 KB target; the core measures 16.6 KB because it carries the configuration validator (every
+ * problem with its fix) and `explain`, so this is a regression gate at the current size plus
+ * headroom while the split that would meet 6 KB for the per-request engine is open (docs/size.md).
+ */
+export const CORE_BUDGET = 18 * 1024;
+/** The issue's target for the core, reported (not enforced) until the engine is split out. */
+export const CORE_TARGET = 6 * 1024;
+
+export const DOC = join(ROOT, 'docs', 'size.md');
+
+const FRAMEWORKS = ['express', 'fastify', 'hono', 'koa'];
+
+/** Bundles `contents` (resolved from `resolveDir`) and returns its minified and gzipped bytes. */
+async function measure(contents, resolveDir, { external = [], platform = 'neutral', metafile = false } = {}) {
+  const result = await build({
+    stdin: { contents, resolveDir, loader: 'js', sourcefile: 'entry.js' },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform,
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    external: [...external, 'node:*'],
+    metafile,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+}
+
+function distOf(folder) {
+  const file = join(PACKAGES, folder, 'dist', 'index.js');
+  if (!existsSync(file)) throw new Error(`corsica: packages/${folder}/dist/index.js is missing; run \`pnpm -r build\` before measuring sizes.`);
+  return file;
+}
+
+function versionOf(name) {
+  const require = createRequire(join(PEERS_DIR, 'package.json'));
+  let dir = dirname(require.resolve(name));
+  while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/')) {
+    const up = dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+}
+
+/** Every measurement docs/size.md reports; sizes in bytes. */
+export async function measureSizes() {
+  const core = distOf('core');
+  const coreCode = await measure(`export * from ${JSON.stringify(core)};`, PACKAGES, { external: ['tldts'] });
+  const coreAll = await measure(`export * from ${JSON.stringify(core)};`, join(PACKAGES, 'core'));
+  const createPolicyOnly = await measure(`export { createPolicy } from ${JSON.stringify(core)};`, PACKAGES, { external: ['tldts'] });
+  // per source module, from the TypeScript sources (the dist is one file)
+  const bySource = await build({
+    entryPoints: [join(PACKAGES, 'core', 'src', 'index.ts')],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    outfile: join(PACKAGES, 'core', 'size-probe.js'),
+    external: ['tldts'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = Object.values(bySource.metafile.outputs).find((o) => o.entryPoint !== undefined);
+  const short = (path) => path.replace(/^.*packages\/core\//, '');
+  const importersOf = (target) =>
+    Object.entries(bySource.metafile.inputs)
+      .filter(([, input]) => input.imports.some((i) => i.path === target || short(i.path) === target))
+      .map(([path]) => short(path))
+      .sort();
+  const tldtsImporters = importersOf('tldts');
+  const publicSuffixImporters = importersOf('src/public-suffix.ts');
+  const modules = Object.entries(output.inputs)
+    .map(([path, input]) => ({ module: path.replace(/^.*packages\/core\//, ''), min: input.bytesInOutput }))
+    .filter((m) => m.min > 0)
+    .sort((a, b) => b.min - a.min);
+
+  const adapters = [];
+  for (const folder of ['express', 'fastify', 'hono', 'koa', 'fetch']) {
+    const file = JSON.stringify(distOf(folder));
+    const own = await measure(`export * from ${file};`, PACKAGES, { external: ['@corsica/core', ...FRAMEWORKS] });
+    const withCore = await measure(`export * from ${file};`, join(PACKAGES, folder), { external: ['tldts', ...FRAMEWORKS] });
+    adapters.push({ name: `@corsica/${folder}`, own: { min: own.min, gzip: own.gzip }, withCore: { min: withCore.min, gzip: withCore.gzip } });
+  }
+
+  const peers = [];
+  for (const [name, contents, platform, external] of [
+    ['cors', "export { default } from 'cors';", 'node', ['express']],
+    ['@fastify/cors', "export { default } from '@fastify/cors';", 'node', ['fastify']],
+    ['hono/cors', "export { cors } from 'hono/cors';", 'neutral', []],
+    ['@koa/cors', "export { default } from '@koa/cors';", 'node', ['koa']],
+  ]) {
+    const size = await measure(contents, PEERS_DIR, { platform, external });
+    peers.push({ name, version: versionOf(name === 'hono/cors' ? 'hono' : name), min: size.min, gzip: size.gzip });
+  }
+
+  return {
+    core: { min: coreCode.min, gzip: coreCode.gzip },
+    coreWithPublicSuffixData: { min: coreAll.min, gzip: coreAll.gzip },
+    createPolicyOnly: { min: createPolicyOnly.min, gzip: createPolicyOnly.gzip },
+    tldtsImporters,
+    publicSuffixImporters,
+    modules,
+    adapters,
+    peers,
+    budget: CORE_BUDGET,
+  };
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const row = (cells) => `| ${cells.join(' | ')} |`;
+
+/** docs/size.md for a measurement; the numbers are also embedded as JSON for the drift check. */
+export function renderSizes(sizes) {
+  const within = sizes.core.gzip <= sizes.budget;
+  const lines = [
+    '# Bundle size',
+    '',
+    '<!-- Generated by packages/runtimes/scripts/size.mjs; do not edit by hand. Regenerate: pnpm -r build && node packages/runtimes/scripts/size.mjs -->',
+    '',
+    'What each package adds to an application bundle: esbuild 0.25, ESM, minified, then gzip (level 9).',
+    'KB are 1,024 bytes. The framework itself (`express`, `fastify`, `hono`, `koa`) is never counted.',
+    '',
+    '## Core',
+    '',
+    row(['bundle', 'minified', 'min + gzip']),
+    row(['---', '---:', '---:']),
+    row(['`@corsica/core`, every export, without the public-suffix data (`tldts`)', kb(sizes.core.min), `**${kb(sizes.core.gzip)}**`]),
+    row(['`@corsica/core`, `createPolicy` only (what each adapter pulls in)', kb(sizes.createPolicyOnly.min), kb(sizes.createPolicyOnly.gzip)]),
+    row(['`@corsica/core` with `tldts` and its Public Suffix List', kb(sizes.coreWithPublicSuffixData.min), kb(sizes.coreWithPublicSuffixData.gzip)]),
+    '',
+    `Ceiling enforced in CI: the core without \`tldts\` at most ${kb(sizes.budget)} min + gzip (now ${kb(sizes.core.gzip)}, ${within ? 'within it' : `**over by ${kb(sizes.core.gzip - sizes.budget)}**`}). Target from issue 11: ${kb(CORE_TARGET)}, **missed by ${kb(Math.max(0, sizes.core.gzip - CORE_TARGET))}**: the core carries the configuration validator (every problem with its fix) and \`explain()\`; meeting the target needs the per-request engine split from them.`,
+    '',
+    `The public-suffix data is imported only by ${sizes.tldtsImporters.map((p) => `\`${p}\``).join(', ')} (itself imported only by`,
+    `${sizes.publicSuffixImporters.map((p) => `\`${p}\``).join(', ')}), whose one function \`isPublicSuffixOrIp\` is called only by \`parseConfiguredOrigin\`,`,
+    'while `createPolicy` validates `https://*.domain` patterns. `decide()` parses request origins with',
+    '`parseRequestOrigin` and never reaches it: the data costs bundle bytes and one module load, never per-request time.',
+    '',
+    'By source module (minified bytes before gzip, without `tldts`):',
+    '',
+    row(['module', 'minified']),
+    row(['---', '---:']),
+    ...sizes.modules.map((m) => row([`\`${m.module}\``, kb(m.min)])),
+    '',
+    '## Adapters',
+    '',
+    row(['package', 'own code, min + gzip', 'with the core (no `tldts`), min + gzip']),
+    row(['---', '---:', '---:']),
+    ...sizes.adapters.map((a) => row([`\`${a.name}\``, kb(a.own.gzip), kb(a.withCore.gzip)])),
+    '',
+    '## Peers',
+    '',
+    'Each with its own dependencies bundled (e.g. `vary`, `object-assign`, `fastify-plugin`, `mnemonist`).',
+    '',
+    row(['package', 'version', 'minified', 'min + gzip']),
+    row(['---', '---', '---:', '---:']),
+    ...sizes.peers.map((p) => row([`\`${p.name}\``, p.version, kb(p.min), kb(p.gzip)])),
+    '',
+    'The peers validate little of their configuration and carry no explanations; docs/conformance-peers.md shows how',
+    'each fares on the conformance kit.',
+    '',
+    `<!-- sizes ${JSON.stringify({ core: sizes.core, createPolicyOnly: sizes.createPolicyOnly, coreWithPublicSuffixData: sizes.coreWithPublicSuffixData, adapters: sizes.adapters, peers: sizes.peers })} -->`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const sizes = await measureSizes();
+  writeFileSync(DOC, renderSizes(sizes));
+  console.log(`wrote ${DOC}: core ${kb(sizes.core.gzip)} min + gzip without tldts (budget ${kb(sizes.budget)}), ${kb(sizes.coreWithPublicSuffixData.gzip)} with it`);
+}
