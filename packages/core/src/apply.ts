@@ -14,6 +14,19 @@ export interface HeaderSetter {
 /** Anything that holds response headers: a Web `Headers` or a Node-style response. */
 export type HeaderTarget = Headers | HeaderSetter;
 
+const JOINED = new WeakMap<readonly string[], string>();
+
+/** `names` joined with `, `; decisions share a few frozen lists, so each is joined once. */
+function joined(names: readonly string[]): string {
+  if (names.length === 1) return names[0]!;
+  let s = JOINED.get(names);
+  if (s === undefined) {
+    s = names.join(', ');
+    if (Object.isFrozen(names)) JOINED.set(names, s);
+  }
+  return s;
+}
+
 /**
  * Merges `names` into an existing `Vary` value: appends what is missing (case-insensitively),
  * keeps `*` (which already varies on everything), and never drops what was there.
@@ -21,6 +34,8 @@ export type HeaderTarget = Headers | HeaderSetter;
  */
 export function mergeVary(existing: string | number | readonly string[] | null | undefined, names: readonly string[]): string | undefined {
   if (names.length === 0) return undefined;
+  // the common case, no Vary yet: nothing to parse or de-duplicate
+  if (existing === undefined || existing === null || existing === '') return joined(names);
   const current = existing === undefined || existing === null ? '' : Array.isArray(existing) ? existing.join(', ') : String(existing);
   const seen = new Set<string>();
   const parts: string[] = [];

@@ -58,6 +58,13 @@ export class DecisionTable {
   readonly preflightVary: readonly string[];
   /** Whether a lower-case request header name is allowed; `Authorization` is never covered by `*`. */
   readonly allowsHeader: (lowerName: string) => boolean;
+  /** Allowed decisions per origin, built once and frozen: the fast path allocates nothing. Bounded. */
+  private readonly actualByOrigin = new Map<string, Decision>();
+  private readonly preflightByOrigin = new Map<string, Decision>();
+  /** What the static entries (exact, patterns, RegExps) answered per origin. Bounded. */
+  readonly staticVerdicts = new Map<string, MatchedBy | OriginVerdict>();
+  /** ACRH values already checked and accepted: browsers resend the same sorted list. Bounded. */
+  readonly acceptedRequestHeaders = new Set<string>();
 
   constructor(private readonly c: Compiled) {
     const allowed = c.allowedHeaders;
@@ -95,20 +102,29 @@ export class DecisionTable {
 
   allowedActual(origin: string): Decision {
     if (this.staticActual) return this.staticActual;
-    const headers: Headers = { [ACAO]: origin };
-    // spread of a small frozen object: no per-request work beyond the copy
-    for (const k in this.actualExtra) headers[k] = this.actualExtra[k]!;
-    return { kind: 'actual', allowed: true, reason: 'origin-allowed', headers, vary: this.actualVary };
+    let d = this.actualByOrigin.get(origin);
+    if (d === undefined) {
+      d = freezeDecision({ kind: 'actual', allowed: true, reason: 'origin-allowed', headers: Object.freeze({ [ACAO]: origin, ...this.actualExtra }), vary: this.actualVary });
+      remember(this.actualByOrigin, origin, d);
+    }
+    return d;
   }
 
   /** `mirrored`: the checked request header list to echo (mirror mode), or `''`. */
   allowedPreflight(origin: string, privateNetwork: boolean, mirrored: string): Decision {
     if (this.staticPreflight && mirrored === '') return privateNetwork ? this.staticPreflightPna! : this.staticPreflight;
+    const cacheable = !privateNetwork && mirrored === '';
+    if (cacheable) {
+      const hit = this.preflightByOrigin.get(origin);
+      if (hit !== undefined) return hit;
+    }
     const headers: Headers = { [ACAO]: this.staticPreflight ? this.staticPreflight.headers[ACAO]! : origin };
     for (const k in this.preflightExtra) headers[k] = this.preflightExtra[k]!;
     if (mirrored !== '') headers[ACAH] = mirrored;
     if (privateNetwork) headers[ACAPN] = 'true';
-    return { kind: 'preflight', allowed: true, reason: 'preflight-allowed', status: this.c.preflightStatus, headers, vary: this.preflightVary };
+    const d = freezeDecision({ kind: 'preflight', allowed: true, reason: 'preflight-allowed', status: this.c.preflightStatus, headers: Object.freeze(headers), vary: this.preflightVary });
+    if (cacheable) remember(this.preflightByOrigin, origin, d);
+    return d;
   }
 
   denied(kind: 'actual' | 'preflight', reason: OriginVerdict, detail?: string): Decision {
@@ -132,6 +148,23 @@ export class DecisionTable {
   }
 }
 
+/** Most entries a per-policy cache keeps: patterns can match unboundedly many origins. */
+const MAX_CACHED = 4096;
+
+/** Longest key a per-policy cache keeps: real origins and header lists are short, attackers' are not. */
+const MAX_CACHED_KEY = 256;
+
+/**
+ * Adds to a bounded cache; wiping it when full beats LRU bookkeeping (a refill is one build each).
+ * Long keys are not kept, so hostile values cannot turn the caches into megabytes.
+ */
+export function remember<V>(cache: Map<string, V> | Set<string>, key: string, value?: V): void {
+  if (key.length > MAX_CACHED_KEY) return;
+  if (cache.size >= MAX_CACHED) cache.clear();
+  if (cache instanceof Map) cache.set(key, value as V);
+  else cache.add(key);
+}
+
 function freezeDecision(d: Decision): Decision {
   return Object.freeze(d);
 }
@@ -144,14 +177,36 @@ export type Classified =
 
 /** Fetch classification plus the cheap origin checks that need no policy. */
 export function classify(c: Compiled, req: RequestFacts): Classified {
-  const o = single(req?.origin);
+  const o = requestOrigin(req);
   if (o === ABSENT) return { kind: 'not-cors' };
-  const kind = req.method === 'OPTIONS' && single(req.requestMethod) !== ABSENT ? 'preflight' : 'actual';
-  if (o === REPEATED) return { kind, early: 'origin-duplicated' };
-  if (o === NOT_TEXT) return { kind, early: 'origin-malformed' };
-  if (o.length > MAX_ORIGIN_LENGTH) return { kind, early: 'origin-too-long' };
-  if (o.indexOf(',') >= 0) return { kind, early: 'origin-duplicated' };
-  return { kind, origin: o };
+  const kind = isPreflight(req) ? 'preflight' : 'actual';
+  return typeof o === 'string' ? { kind, origin: o } : { kind, early: EARLY[o] };
+}
+
+/** Reasons for origins denied before the policy is consulted, by marker. */
+const EARLY = ['origin-malformed', 'origin-duplicated', 'origin-malformed', 'origin-too-long'] as const;
+const TOO_LONG = 3;
+
+/**
+ * The request's single `Origin` value, or a marker: `ABSENT` (not CORS), `REPEATED`, `NOT_TEXT`,
+ * `TOO_LONG` (see `EARLY`). No allocation: this runs on every request.
+ */
+export function requestOrigin(req: RequestFacts): string | 0 | 1 | 2 | 3 {
+  const o = single(req?.origin);
+  if (typeof o !== 'string') return o;
+  if (o.length > MAX_ORIGIN_LENGTH) return TOO_LONG;
+  if (o.indexOf(',') >= 0) return REPEATED;
+  return o;
+}
+
+/** A preflight is `OPTIONS` with `Access-Control-Request-Method` (Origin checked by the caller). */
+export function isPreflight(req: RequestFacts): boolean {
+  return req.method === 'OPTIONS' && single(req.requestMethod) !== ABSENT;
+}
+
+/** The denial reason for a marker from {@link requestOrigin}. */
+export function earlyReason(marker: 1 | 2 | 3): OriginVerdict {
+  return EARLY[marker];
 }
 
 /** How an origin was matched, for `explain`. */
@@ -215,10 +270,17 @@ export function finish(c: Compiled, table: DecisionTable, req: RequestFacts, kin
   if (kind === 'actual') return table.allowedActual(origin);
   const method = checkMethod(c, req.requestMethod);
   if (method !== undefined) return table.denied('preflight', method.reason, method.detail);
-  const headers = checkHeaders(table.allowsHeader, req.requestHeaders);
-  if (headers.reason !== undefined) return table.denied('preflight', headers.reason, headers.detail);
+  const acrh = req.requestHeaders;
+  let mirrored = '';
+  // browsers resend the same sorted list: a value accepted once is one lookup the next time
+  if (c.mirrorRequestHeaders || typeof acrh !== 'string' || !table.acceptedRequestHeaders.has(acrh)) {
+    const headers = checkHeaders(table.allowsHeader, acrh);
+    if (headers.reason !== undefined) return table.denied('preflight', headers.reason, headers.detail);
+    if (c.mirrorRequestHeaders) mirrored = headers.text.trim();
+    else if (typeof acrh === 'string') remember(table.acceptedRequestHeaders, acrh);
+  }
   const pna = c.privateNetwork && single(req.requestPrivateNetwork) === 'true';
-  return table.allowedPreflight(origin, pna, c.mirrorRequestHeaders ? headers.text.trim() : '');
+  return table.allowedPreflight(origin, pna, mirrored);
 }
 
 export function isMatch(v: OriginVerdict | MatchedBy): v is MatchedBy {

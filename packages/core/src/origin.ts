@@ -394,6 +394,8 @@ export class StaticOriginMatcher {
   /** `scheme://host` for `scheme://host:*` entries */
   private readonly anyPort = new Set<string>();
   readonly hasPatterns: boolean;
+  /** The subdomain patterns, when few enough to compare one by one. */
+  private readonly few: readonly Extract<OriginEntry, { kind: 'subdomain' }>[] | undefined;
 
   constructor(entries: readonly OriginEntry[]) {
     for (const e of entries) {
@@ -407,6 +409,8 @@ export class StaticOriginMatcher {
       }
     }
     this.hasPatterns = this.suffixes.size > 0 || this.anyPort.size > 0;
+    const subdomains = entries.filter((e): e is Extract<OriginEntry, { kind: 'subdomain' }> => e.kind === 'subdomain');
+    this.few = subdomains.length <= 16 ? subdomains : undefined;
   }
 
   get size(): number {
@@ -422,6 +426,15 @@ export class StaticOriginMatcher {
   matchesPattern(origin: string, parts: OriginParts): boolean {
     if (this.anyPort.size > 0 && this.anyPort.has(origin.slice(0, parts.hostEnd))) return true;
     if (this.suffixes.size === 0) return false;
+    if (this.few !== undefined) {
+      const host = parts.host;
+      if (host.charCodeAt(0) === 0x5b) return false; // IPv6 literals have no subdomains
+      // `suffix` starts with a dot, and a longer host leaves a non-empty label before it
+      for (const p of this.few) {
+        if (p.scheme === parts.scheme && (p.port === '*' || p.port === parts.port) && host.length > p.suffix.length && host.endsWith(p.suffix)) return true;
+      }
+      return false;
+    }
     const exactPort = this.suffixes.get(`${parts.scheme}|${parts.port}`);
     const anyPort = this.suffixes.get(`${parts.scheme}|*`);
     if (!exactPort && !anyPort) return false;

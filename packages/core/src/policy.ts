@@ -6,7 +6,7 @@ import type { Compiled } from './compile.js';
 import { compile } from './compile.js';
 import { OriginCallbackError } from './errors.js';
 import type { MatchedBy, OriginVerdict } from './decide.js';
-import { DecisionTable, classify, finish, isMatch, isThenable, matchStatic, runPredicatesSync } from './decide.js';
+import { DecisionTable, classify, earlyReason, finish, isMatch, isPreflight, isThenable, matchStatic, remember, requestOrigin, runPredicatesSync } from './decide.js';
 import { renderExplanation } from './explain.js';
 import type { CorsOptions, CredentialsGuard, Decision, ErrorContext, NoUnknownOptions, ExplainContext, Policy, RequestFacts } from './types.js';
 
@@ -46,12 +46,17 @@ function buildPolicy(c: Compiled): Policy {
   const resolver = c.predicates.length > 0 ? new ResolverCache(c) : undefined;
 
   const evaluate = (req: RequestFacts): Decision => {
-    const k = classify(c, req);
-    if (k.kind === 'not-cors') return table.notCors;
-    if (k.early !== undefined) return table.denied(k.kind, k.early);
-    let verdict: MatchedBy | OriginVerdict | undefined = matchStatic(c, k.origin);
-    if (verdict === undefined) verdict = runPredicatesSync(c, k.origin);
-    return finish(c, table, req, k.kind, k.origin, verdict);
+    const origin = requestOrigin(req);
+    if (origin === 0) return table.notCors;
+    const kind = isPreflight(req) ? 'preflight' : 'actual';
+    if (typeof origin !== 'string') return table.denied(kind, earlyReason(origin));
+    let verdict: MatchedBy | OriginVerdict | undefined = table.staticVerdicts.get(origin);
+    if (verdict === undefined) {
+      verdict = matchStatic(c, origin);
+      if (verdict !== undefined) remember(table.staticVerdicts, origin, verdict);
+    }
+    if (verdict === undefined) verdict = runPredicatesSync(c, origin);
+    return finish(c, table, req, kind, origin, verdict);
   };
 
   const evaluateAsync = async (req: RequestFacts): Promise<Decision> => {
