@@ -36,12 +36,19 @@ export function serveFetch(handler: FetchHandler, rest: readonly unknown[] = [])
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
     const method = req.method ?? 'GET';
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
-      method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
-      duplex: 'half',
-    } as RequestInit);
+    let request: Request;
+    try {
+      request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
+        method,
+        headers,
+        body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+        duplex: 'half',
+      } as RequestInit);
+    } catch {
+      // the Fetch API refuses some methods (TRACE, CONNECT) and URLs that HTTP/1.1 still carries
+      res.writeHead(405).end('not representable as a fetch Request');
+      return;
+    }
     let response: Response | undefined | void;
     try {
       response = await call(request, ...rest);
