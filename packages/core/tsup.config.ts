@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { preset } from '../../scripts/tsup-preset.js';
 
-export default defineConfig(preset({ external: ['tldts'] }));
+// `compat` is its own entry so the drop-in translation stays out of the main bundle.
+export default defineConfig(preset({ entry: ['src/index.ts', 'src/compat.ts'], external: ['tldts'] }));

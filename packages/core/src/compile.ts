@@ -175,7 +175,7 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
   };
   const origin = o.origin;
   if (origin === undefined) {
-    p.add('origin.missing', 'origin', '`origin` is required: Corsica has no default and never allows every origin implicitly.', 'List the origins that may call you, e.g. `origin: ["https://app.example.com"]`, or write `origin: "*"` on purpose for a public API without credentials.');
+    p.add('origin.missing', 'origin', '`origin` is required: Corsica has no default and never allows every origin implicitly.', 'List the origins that may call you, e.g. `origin: ["https://app.example.com"]`, write `origin: "*"` on purpose for a public API without credentials, or use `policyFromEnv(process.env)` (development allows localhost).');
   } else if (origin === '*' || (Array.isArray(origin) && origin.length === 1 && origin[0] === '*')) {
     originMode = 'any';
     if (credentials) {

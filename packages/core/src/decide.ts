@@ -8,7 +8,7 @@
 import type { Compiled } from './compile.js';
 import { MAX_ORIGIN_LENGTH, parseRequestOrigin } from './origin.js';
 import { ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA, ACRH, ACRM, ACRPN, DEBUG_HEADER, SAFELISTED_METHODS, isForbiddenRequestHeader } from './spec.js';
-import { OriginCallbackError } from './errors.js';
+import { isOriginCallbackError } from './errors.js';
 import { MAX_METHOD_LENGTH, MAX_REQUEST_HEADERS_LENGTH, checkHeaderList, isToken } from './token.js';
 import type { Decision, DecisionReason, HeaderValue, RequestFacts } from './types.js';
 
@@ -242,7 +242,7 @@ export function runPredicatesSync(c: Compiled, origin: string): 'predicate' | Or
       answer = predicate(origin);
     } catch (error) {
       c.onError(error, { phase: 'origin-resolver', origin });
-      return error instanceof OriginCallbackError ? 'origin-callback-error' : 'resolver-error';
+      return isOriginCallbackError(error) ? 'origin-callback-error' : 'resolver-error';
     }
     if (answer === true) return 'predicate';
     if (answer === false) continue;

@@ -54,13 +54,22 @@ export type ProblemCode =
   | 'env.invalid'
   | 'env.production-needs-allowlist';
 
-/** Advice that does not stop a policy from being created. */
+/**
+ * Advice that does not stop a policy from being created. The `dropin.*` codes come from the
+ * framework adapters' peer-compatible entry points: `dropin.peer-defaults` (options left out were
+ * filled with the peer's permissive defaults), `dropin.reflect-origin` (a peer's `origin: true`
+ * without credentials, read as `'*'`), `dropin.option-ignored` (a peer option Corsica does not
+ * need, such as `preflightContinue: true`).
+ */
 export type WarningCode =
   | 'maxAge.above-browser-cap'
   | 'allowedHeaders.wildcard-excludes-authorization'
   | 'exposedHeaders.always-readable'
   | 'methods.safelisted'
-  | 'privateNetwork.legacy';
+  | 'privateNetwork.legacy'
+  | 'dropin.peer-defaults'
+  | 'dropin.reflect-origin'
+  | 'dropin.option-ignored';
 
 /** One thing wrong with a configuration. */
 export interface ConfigProblem {
@@ -142,6 +151,13 @@ export function show(value: unknown): string {
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
+const ORIGIN_CALLBACK_ERROR = Symbol.for('corsica.originCallbackError');
+
+/** Reports whether `error` is an {@link OriginCallbackError} from any copy of the core. */
+export function isOriginCallbackError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { [ORIGIN_CALLBACK_ERROR]?: boolean })[ORIGIN_CALLBACK_ERROR] === true;
+}
+
 /**
  * What an adapter's translation of a peer-style origin callback (`cors`'s `(origin, callback)`,
  * `callback(new Error('Not allowed by CORS'))`) throws or rejects with when the callback reported
@@ -149,6 +165,9 @@ export function show(value: unknown): string {
  * never answered with a 500.
  */
 export class OriginCallbackError extends Error {
+  /** Recognised by brand, not identity: the CommonJS and ESM builds each carry the class. */
+  readonly [ORIGIN_CALLBACK_ERROR] = true;
+
   constructor(cause: unknown) {
     super(`corsica: the origin callback reported an error, so the request was denied: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'OriginCallbackError';

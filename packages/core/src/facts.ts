@@ -48,30 +48,37 @@ export function factsFromFetchRequest(request: { readonly method: string; readon
   };
 }
 
-const HANDLED: unique symbol = Symbol.for('corsica.decision') as never;
-/** Set while an async decision for the carrier is under way, so a stacked middleware sees it. */
-const PENDING = Symbol.for('corsica.pending');
+/**
+ * Decisions recorded per request object. A WeakMap (no property writes on the request, which are
+ * slow on Node's IncomingMessage and impossible on frozen objects), kept on `globalThis` under a
+ * registered symbol so that two copies of the core in one process agree.
+ */
+const REGISTRY = Symbol.for('corsica.decisions');
+/** Recorded while an async decision for the request is under way. */
+const PENDING = 'pending' as const;
+type Registry = WeakMap<object, Decision | typeof PENDING>;
+
+function registry(): Registry {
+  const holder = globalThis as { [REGISTRY]?: Registry };
+  return (holder[REGISTRY] ??= new WeakMap());
+}
 
 /**
- * Records that a Corsica middleware decided this request (on the request object, via a global
- * symbol so that two copies of the core agree). Returns the earlier decision when another
- * Corsica middleware already handled it: the caller must then leave the response alone.
+ * Records that a Corsica middleware decided this request. Returns the earlier decision when
+ * another Corsica middleware already handled it: the caller must then leave the response alone.
  */
 export function recordDecision(carrier: object, decision: Decision): Decision | undefined {
-  const holder = carrier as { [HANDLED]?: Decision };
-  const earlier = holder[HANDLED];
-  if (earlier !== undefined) return earlier;
-  try {
-    Object.defineProperty(carrier, HANDLED, { value: decision, configurable: true, enumerable: false, writable: false });
-  } catch {
-    // frozen carrier: nothing to record, nothing to double either
-  }
+  const decisions = registry();
+  const earlier = decisions.get(carrier);
+  if (earlier !== undefined && earlier !== PENDING) return earlier;
+  decisions.set(carrier, decision);
   return undefined;
 }
 
 /** The decision a Corsica middleware recorded on this request, if any. */
 export function recordedDecision(carrier: object): Decision | undefined {
-  return (carrier as { [HANDLED]?: Decision })[HANDLED];
+  const recorded = registry().get(carrier);
+  return recorded === PENDING ? undefined : recorded;
 }
 
 /**
@@ -103,8 +110,8 @@ export interface DecideOnceOptions {
  * `policy.isAsync`), records the decision on `carrier` and returns it. Never throws or rejects.
  */
 export function decideOnce(policy: Policy, carrier: object, facts: RequestFacts, options: DecideOnceOptions = {}): Decision | undefined | Promise<Decision | undefined> {
-  const holder = carrier as { [HANDLED]?: Decision; [PENDING]?: true };
-  if (holder[HANDLED] !== undefined || holder[PENDING] === true) {
+  const decisions = registry();
+  if (decisions.has(carrier)) {
     if (!options.expected && !toldAboutStacking.has(policy)) {
       toldAboutStacking.add(policy);
       policy.reportError(new Error(options.hint ? `${STACKED} ${options.hint}` : STACKED), { phase: 'adapter' });
@@ -113,13 +120,12 @@ export function decideOnce(policy: Policy, carrier: object, facts: RequestFacts,
   }
   const result = decideRequest(policy, facts);
   if (!(result instanceof Promise)) {
-    recordDecision(carrier, result);
+    decisions.set(carrier, result);
     return result;
   }
-  mark(carrier, PENDING, true);
+  decisions.set(carrier, PENDING);
   return result.then((decision) => {
-    mark(carrier, PENDING, undefined);
-    recordDecision(carrier, decision);
+    decisions.set(carrier, decision);
     return decision;
   });
 }
@@ -128,13 +134,6 @@ const STACKED =
   'corsica: two Corsica middlewares handled the same request; the second left the response alone, so the first one\'s headers stand. ' +
   'Mount each CORS middleware once; for per-route policies mount the route-specific one before the global one, or use the framework\'s per-route option.';
 
-function mark(carrier: object, key: symbol, value: unknown): void {
-  try {
-    Object.defineProperty(carrier, key, { value, configurable: true, enumerable: false, writable: true });
-  } catch {
-    // a frozen carrier cannot be marked; stacking on it goes undetected, never doubled by us
-  }
-}
 
 /**
  * Returns a Response carrying the decision's headers. Mutates `response.headers` when allowed;

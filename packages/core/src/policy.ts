@@ -4,7 +4,7 @@
  */
 import type { Compiled } from './compile.js';
 import { compile } from './compile.js';
-import { OriginCallbackError } from './errors.js';
+import { isOriginCallbackError } from './errors.js';
 import type { MatchedBy, OriginVerdict } from './decide.js';
 import { DecisionTable, classify, earlyReason, finish, isMatch, isPreflight, isThenable, matchStatic, remember, requestOrigin, runPredicatesSync } from './decide.js';
 import { renderExplanation } from './explain.js';
@@ -143,7 +143,7 @@ type ResolverFailure = 'resolver-error' | 'resolver-timeout' | 'origin-callback-
 
 /** A peer-style callback that reported an error gets its own reason; anything else is a resolver error. */
 function failureOf(error: unknown): ResolverFailure {
-  return error instanceof OriginCallbackError ? 'origin-callback-error' : 'resolver-error';
+  return isOriginCallbackError(error) ? 'origin-callback-error' : 'resolver-error';
 }
 
 interface CacheEntry {

@@ -62,6 +62,8 @@ function raised(trigger: string): { problems: string[]; warnings: string[] } {
 
 const problems = tableUnder('Every configuration error');
 const warnings = tableUnder('Warnings');
+/** Raised by the adapters' drop-in entry points, whose own tests (dropin.test.ts) trigger them. */
+const dropInWarnings = tableUnder('Drop-in warnings');
 
 describe(`${PAGE}`, () => {
   it.each(unionMembers('ProblemCode'))('documents the configuration error %s', (code) => {
@@ -69,7 +71,12 @@ describe(`${PAGE}`, () => {
   });
 
   it.each(unionMembers('WarningCode'))('documents the warning %s', (code) => {
-    expect(warnings.map((row) => row.code)).toContain(code);
+    expect([...warnings, ...dropInWarnings].map((row) => row.code)).toContain(code);
+  });
+
+  it.each(dropInWarnings.map((row) => [row.code, row] as const))('says why the drop-in warning %s is raised', (code, row) => {
+    expect(code.startsWith('dropin.')).toBe(true);
+    expect(row.why.length, `${PAGE}:${row.line} says why`).toBeGreaterThan(30);
   });
 
   it.each(problems.map((row) => [row.code, row] as const))('shows an example that raises %s', (code, row) => {
@@ -83,7 +90,7 @@ describe(`${PAGE}`, () => {
   });
 
   it('lists each code once', () => {
-    const codes = [...problems, ...warnings].map((row) => row.code);
+    const codes = [...problems, ...warnings, ...dropInWarnings].map((row) => row.code);
     expect(codes.length).toBe(new Set(codes).size);
   });
 });

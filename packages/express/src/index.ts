@@ -4,8 +4,10 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyCorsHeaders, decideOnce, factsFromNodeRequest, toPolicy } from '@corsica/core';
+import { applyCorsHeaders, decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
+import { DISABLED, policySource } from './compat.js';
+import type { CorsOptionsDelegate, CorsPackageOptions } from './compat.js';
 
 declare global {
   // Express declares its request type in this global namespace; merging here types `req.cors`.
@@ -51,8 +53,25 @@ function mountPath(req: object): string {
 }
 
 /**
+ * Makes `origin: true` with `credentials: true` (reflect every origin, with cookies) a
+ * compile-time error, as it is a `CorsConfigError` at start-up.
+ *
+ * @example
+ * ```ts
+ * // @ts-expect-error origin true with credentials reflects every origin
+ * cors({ origin: true, credentials: true });
+ * ```
+ */
+export type ReflectGuard<T> = T extends { readonly credentials: true; readonly origin: true }
+  ? { readonly origin: true & { readonly 'corsica: origin true with credentials reflects every origin; list your origins': never } }
+  : unknown;
+
+/**
  * Creates CORS middleware from options (compiled once, here, so a bad configuration throws a
  * `CorsConfigError` at startup) or from a policy made with `createPolicy`.
+ *
+ * It also takes the `cors` package's options and options delegate, so `require('cors')` can be
+ * swapped for this package: see the README's drop-in section for what each option becomes.
  *
  * Preflights are answered by the middleware itself (the app and any auth middleware after it
  * never run); every other request gets its CORS headers before `next()`, so they survive
@@ -70,33 +89,59 @@ function mountPath(req: object): string {
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
 export function cors(policy: Policy): CorsMiddleware;
+// The `cors` shapes come first: TypeScript types an inline `(origin, callback)` function by the
+// first overload it tries, and Corsica's options are a subset of these anyway.
+export function cors<const T extends CorsPackageOptions>(options: T & CredentialsGuard<T> & ReflectGuard<T>): CorsMiddleware;
 export function cors<const T extends CorsOptions>(options: T & CredentialsGuard<T>): CorsMiddleware;
-export function cors(input: CorsOptions | Policy): CorsMiddleware {
-  const policy = toPolicy(input);
-
-  const answer = (req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, decision: Decision | undefined): void => {
-    // undefined: another Corsica middleware decided this request, and its headers stand
-    if (decision === undefined) return next();
-    req.cors = decision;
-    applyCorsHeaders(res, decision);
-    if (decision.kind !== 'preflight') return next();
-    const status = decision.status ?? 204;
-    res.statusCode = status;
-    // 204 must not carry Content-Length; any other empty answer says its length.
-    if (status !== 204) res.setHeader('Content-Length', '0');
-    res.end();
+export function cors(delegate: CorsOptionsDelegate<CorsRequest>): CorsMiddleware;
+export function cors(input?: unknown): CorsMiddleware {
+  const source = policySource<CorsRequest>(input);
+  if (source === DISABLED) {
+    return function corsicaDisabled(_req, _res, next) {
+      next();
+    };
+  }
+  if (isPolicy(source)) {
+    return function corsica(req, res, next) {
+      decide(source, req, res, next);
+    };
+  }
+  return function corsicaDelegated(req, res, next) {
+    source(req)
+      .then((chosen) => {
+        // the delegate picks by request (usually by Origin), so every answer varies on it
+        const vary = mergeVary(res.getHeader('Vary'), ['Origin']);
+        if (vary !== undefined) res.setHeader('Vary', vary);
+        if (chosen === DISABLED) next();
+        else decide(chosen, req, res, next);
+      })
+      .catch(next);
   };
+}
 
-  return function corsica(req, res, next) {
-    const here = mountPath(req);
-    const earlier = decidedAt.get(req);
-    const result = decideOnce(policy, req, factsFromNodeRequest(req), { expected: earlier !== undefined && here.length < earlier.length });
-    if (result !== undefined) decidedAt.set(req, here);
-    // the headers may have been sent while the decision was pending: hand that error to Express
-    if (result instanceof Promise) result.then((decision) => answer(req, res, next, decision)).catch(next);
-    else answer(req, res, next, result);
-  };
+function decide(policy: Policy, req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void): void {
+  const here = mountPath(req);
+  const earlier = decidedAt.get(req);
+  const result = decideOnce(policy, req, factsFromNodeRequest(req), { expected: earlier !== undefined && here.length < earlier.length });
+  if (result !== undefined) decidedAt.set(req, here);
+  // the headers may have been sent while the decision was pending: hand that error to Express
+  if (result instanceof Promise) result.then((decision) => answer(req, res, next, decision)).catch(next);
+  else answer(req, res, next, result);
+}
+
+function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, decision: Decision | undefined): void {
+  // undefined: another Corsica middleware decided this request, and its headers stand
+  if (decision === undefined) return next();
+  req.cors = decision;
+  applyCorsHeaders(res, decision);
+  if (decision.kind !== 'preflight') return next();
+  const status = decision.status ?? 204;
+  res.statusCode = status;
+  // 204 must not carry Content-Length; any other empty answer says its length.
+  if (status !== 204) res.setHeader('Content-Length', '0');
+  res.end();
 }
 
 export { createPolicy } from '@corsica/core';
 export type { CorsOptions, Decision, Policy } from '@corsica/core';
+export type { CorsOptionsDelegate, CorsPackageOptions, CorsPackageOriginCallback, CorsPackageStaticOrigin } from './compat.js';

@@ -27,10 +27,12 @@ export const EXPRESS: readonly ExpressVersion[] = [
 /**
  * Starts an app with `before` (cors middlewares, or options/a policy for one `cors()`) mounted
  * first, then the suite's routes. `/async-error` is a rejected async handler on Express 5 and
- * `next(err)` on Express 4, each major's own way to fail later.
+ * `next(err)` on Express 4, each major's own way to fail later. `setup` runs first of all (an
+ * `app.options(...)` line, say).
  */
-export async function startApp(version: ExpressVersion, before: CorsOptions | Policy | readonly RequestHandler[]): Promise<TestApp> {
+export async function startApp(version: ExpressVersion, before: CorsOptions | Policy | readonly RequestHandler[], setup?: (app: Express) => void): Promise<TestApp> {
   const app = version.create();
+  setup?.(app);
   const counts = { auth: 0, handler: 0 };
   const middlewares = Array.isArray(before) ? (before as readonly RequestHandler[]) : [cors(before as Policy)];
   for (const middleware of middlewares) app.use(middleware);

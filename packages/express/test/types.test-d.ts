@@ -45,3 +45,29 @@ describe('req.cors', () => {
     });
   });
 });
+
+describe('the cors package’s shapes', () => {
+  it('accepts cors’s options and its per-request delegate', () => {
+    const allowlist = ['https://app.example.com'];
+    expectTypeOf(cors({ origin: (origin, callback) => (!origin || allowlist.includes(origin) ? callback(null, true) : callback(new Error('Not allowed by CORS'))), credentials: true })).toEqualTypeOf<CorsMiddleware>();
+    cors({ origin: true });
+    cors({ origin: false });
+    cors({ origin: ['https://app.example.com', /^https:\/\/[a-z]+\.example\.com$/], methods: 'GET,PUT', preflightContinue: false, optionsSuccessStatus: 204, maxAge: '600' });
+    cors((req, callback) => callback(null, { origin: req.headers.origin === 'https://app.example.com' }));
+    cors((_req, callback) => callback(null, createPolicy({ origin: '*' })));
+  });
+
+  it('still types Corsica’s own predicates, alone or in a list', () => {
+    const tenants = new Set(['https://t.example.com']);
+    cors({ origin: (origin) => tenants.has(origin) });
+    cors({ origin: async (origin) => tenants.has(origin), credentials: true });
+    cors({ origin: ['https://app.example.com', (origin) => origin.endsWith('.tenant.example.com')] });
+  });
+
+  it('refuses origin: true with credentials at compile time, as it does at start-up', () => {
+    // @ts-expect-error origin true with credentials reflects every origin
+    cors({ origin: true, credentials: true });
+    // @ts-expect-error origin "*" cannot be combined with credentials: true
+    cors({ origin: '*', credentials: true, preflightContinue: false });
+  });
+});

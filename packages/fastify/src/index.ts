@@ -2,13 +2,16 @@
  * `@corsica/fastify`: Corsica CORS plugin for Fastify 4 and 5.
  * @module
  */
-import { CorsConfigError, applyCorsHeaders, createPolicy, decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core';
+import { CorsConfigError, applyCorsHeaders, decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core';
 import type { CorsOptions, Decision, HeaderSetter, Policy } from '@corsica/core';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
+import { DISABLED, cacheControlOf, pluginSource } from './compat.js';
+import type { FastifyCorsDelegator, FastifyCorsDelegatorOptions, FastifyCorsPackageOptions, PluginSource, PolicySelector } from './compat.js';
 
 /**
- * Plugin options: CORS options, or a policy compiled with `createPolicy` as `{ policy }`.
+ * Plugin options: CORS options (Corsica's, or `@fastify/cors`'s), a policy compiled with
+ * `createPolicy` as `{ policy }`, or `@fastify/cors`'s per-request delegator.
  *
  * @example
  * ```ts
@@ -17,11 +20,13 @@ import fp from 'fastify-plugin';
  * await app.register(cors, { policy: createPolicy({ origin: ['https://app.example.com'] }) });
  * ```
  */
-export type FastifyCorsOptions = CorsOptions | { readonly policy: Policy };
+export type FastifyCorsOptions = FastifyCorsPackageOptions | { readonly policy: Policy } | FastifyCorsDelegatorOptions | FastifyCorsDelegator;
 
 /**
  * A route's own CORS: options or a compiled policy replace the plugin's policy on that route;
- * `false` turns CORS off there (no headers, preflights passed to the route).
+ * `false` turns CORS off there (no headers, preflights passed to the route). When the plugin was
+ * registered with `@fastify/cors`'s options, a route's options are merged over them, as
+ * `@fastify/cors` did.
  *
  * @example
  * ```ts
@@ -29,7 +34,7 @@ export type FastifyCorsOptions = CorsOptions | { readonly policy: Policy };
  * app.get('/health', { config: { cors: false } }, async () => 'ok');
  * ```
  */
-export type RouteCorsConfig = CorsOptions | Policy | false;
+export type RouteCorsConfig = CorsOptions | (Partial<FastifyCorsPackageOptions> & object) | Policy | false;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,24 +47,21 @@ declare module 'fastify' {
   }
 }
 
-// Fastify's own register options reach the plugin too; they are not CORS options
-const REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
-
 const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, done) => {
-  let policy: Policy;
+  let source: PluginSource;
   try {
-    policy = pluginPolicy(options);
+    source = pluginSource(options, fastify);
   } catch (error) {
     // a throw here would escape avvio and leave `register` pending until its timeout
     done(error as Error);
     return;
   }
-  const routePolicies = new WeakMap<object, Policy>();
-  const resolve = (config: RouteCorsConfig | undefined, route: string): Policy | false => {
-    if (config === undefined) return policy;
+  const routePolicies = new WeakMap<object, Policy | false>();
+  const resolve = (config: RouteCorsConfig | undefined, route: string): Policy | PolicySelector<FastifyRequest> | typeof DISABLED | false => {
+    if (config === undefined) return source.base;
     if (config === false || isPolicy(config)) return config;
     let compiled = routePolicies.get(config);
-    if (compiled === undefined) routePolicies.set(config, (compiled = routePolicy(config, route)));
+    if (compiled === undefined) routePolicies.set(config, (compiled = routePolicy(source, config, route)));
     return compiled;
   };
 
@@ -70,23 +72,30 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   // Routes declared before this plugin loaded are compiled on their first request instead.
   fastify.addHook('onRoute', (route) => {
     const config = route.config?.cors;
-    if (config !== undefined) route.config = { ...route.config, cors: resolve(config, `${String(route.method)} ${route.url}`) };
+    if (config !== undefined) route.config = { ...route.config, cors: resolve(config, `${String(route.method)} ${route.url}`) as RouteCorsConfig };
   });
 
   // onRequest runs before routing to a handler, body parsing and auth hooks, and also for
   // requests no route matches, so a preflight to a GET-only path is answered here and never
   // becomes a 404; the headers set here stay on error and 404 responses.
   fastify.addHook('onRequest', function corsicaOnRequest(request, reply, next) {
-    let chosen: Policy | false;
+    let chosen: ReturnType<typeof resolve>;
     try {
       chosen = resolve(request.routeOptions.config.cors, `${request.method} ${request.routeOptions.url ?? request.url}`);
     } catch (error) {
       return next(error as Error);
     }
-    if (chosen === false) return next();
-    const result = decideOnce(chosen, request.raw, factsFromNodeRequest(request.raw));
-    if (result instanceof Promise) result.then((decision) => answer(request, reply, decision, next)).catch(next);
-    else answer(request, reply, result, next);
+    if (chosen === false || chosen === DISABLED) return next();
+    if (isPolicy(chosen)) return decide(chosen, request, reply, next);
+    chosen(request)
+      .then((picked) => {
+        // the delegator picks by request (usually by Origin), so every answer varies on it
+        const vary = mergeVary(reply.getHeader('vary'), ['Origin']);
+        if (vary !== undefined) reply.header('Vary', vary);
+        if (picked === DISABLED) next();
+        else decide(picked, request, reply, next);
+      })
+      .catch(next);
   });
 
   // The handler may have replaced Vary (`reply.header('Vary', ...)`): put the CORS names back.
@@ -102,12 +111,20 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   done();
 };
 
-function answer(request: FastifyRequest, reply: FastifyReply, decision: Decision | undefined, next: HookHandlerDoneFunction): void {
+function decide(policy: Policy, request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {
+  const result = decideOnce(policy, request.raw, factsFromNodeRequest(request.raw));
+  if (result instanceof Promise) result.then((decision) => answer(policy, request, reply, decision, next)).catch(next);
+  else answer(policy, request, reply, result, next);
+}
+
+function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, decision: Decision | undefined, next: HookHandlerDoneFunction): void {
   // undefined: another Corsica plugin or middleware decided this request, and its headers stand
   if (decision === undefined) return next();
   request.cors = decision;
   applyCorsHeaders(headerTarget(reply), decision);
   if (decision.kind === 'preflight') {
+    const cacheControl = decision.allowed ? cacheControlOf(policy) : undefined;
+    if (cacheControl !== undefined) reply.header('Cache-Control', cacheControl);
     reply.code(decision.status ?? 204).send();
     return;
   }
@@ -121,17 +138,10 @@ function headerTarget(reply: FastifyReply): HeaderSetter {
   };
 }
 
-function pluginPolicy(options: FastifyCorsOptions): Policy {
-  const own: Record<string, unknown> = {};
-  for (const key of Object.keys(options ?? {})) if (!REGISTER_OPTIONS.has(key)) own[key] = (options as Record<string, unknown>)[key];
-  if (!('policy' in own)) return createPolicy(own as unknown as CorsOptions);
-  if (isPolicy(own['policy']) && Object.keys(own).length === 1) return own['policy'];
-  throw new TypeError('corsica: @corsica/fastify takes either CORS options or { policy } alone, where policy comes from createPolicy(). Pass app.register(cors, { origin: ... }) or app.register(cors, { policy: createPolicy({ origin: ... }) }).');
-}
-
-function routePolicy(options: CorsOptions, route: string): Policy {
+function routePolicy(source: PluginSource, options: object, route: string): Policy | false {
   try {
-    return createPolicy(options);
+    const compiled = source.route(options);
+    return compiled === DISABLED ? false : compiled;
   } catch (error) {
     if (!(error instanceof CorsConfigError)) throw error;
     // name the route: the same option may be fine on one route and wrong on another
@@ -164,3 +174,4 @@ const plugin = fp(corsica, { fastify: '4.x || 5.x', name: '@corsica/fastify' });
 
 export default plugin;
 export { plugin as cors };
+export type { FastifyCorsDelegator, FastifyCorsDelegatorOptions, FastifyCorsHook, FastifyCorsOriginFunction, FastifyCorsOriginValue, FastifyCorsPackageOptions } from './compat.js';

@@ -41,3 +41,34 @@ describe('@corsica/fastify types', () => {
     expectTypeOf<RouteCorsConfig>().toExtend<NonNullable<import('fastify').FastifyContextConfig['cors']>>();
   });
 });
+
+describe('@fastify/cors’s shapes', () => {
+  it('accepts its options, its origin functions (this is the instance) and its delegators', () => {
+    const app = Fastify();
+    const allowlist = ['https://app.example.com'];
+    void app.register(cors, {
+      origin(origin, cb) {
+        expectTypeOf(this).toEqualTypeOf<import('fastify').FastifyInstance>();
+        cb(null, allowlist.includes(origin));
+      },
+      hook: 'preHandler',
+      cacheControl: 600,
+      preflight: true,
+      strictPreflight: true,
+      hideOptionsRoute: true,
+      preflightContinue: false,
+      optionsSuccessStatus: 204,
+    });
+    void app.register(cors, { origin: async (origin: string) => (allowlist.includes(origin) ? origin : false) });
+    void app.register(cors, { origin: (origin) => allowlist.includes(origin) });
+    void app.register(cors, { delegator: async (request) => ({ origin: request.headers.origin === allowlist[0] }) });
+    void app.register(cors, () => (_request: unknown, callback: (error: Error | null, options: { origin: boolean }) => void) => callback(null, { origin: false }));
+    app.get('/x', { config: { cors: { credentials: false } } }, async () => 'x');
+  });
+
+  it('refuses a hook Fastify does not have at compile time', () => {
+    const app = Fastify();
+    // @ts-expect-error onSend is not one of @fastify/cors's hooks
+    void app.register(cors, { origin: 'https://app.example.com', hook: 'onSend' });
+  });
+});

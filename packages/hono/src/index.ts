@@ -2,9 +2,11 @@
  * `@corsica/hono`: Corsica CORS middleware for Hono, on every runtime Hono runs on.
  * @module
  */
-import { decideOnce, factsFromFetchRequest, preflightResponse, toPolicy, withCorsHeaders } from '@corsica/core';
-import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
+import { decideOnce, factsFromFetchRequest, preflightResponse, withCorsHeaders } from '@corsica/core';
+import type { CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { MiddlewareHandler } from 'hono';
+import { honoSource } from './compat.js';
+import type { HonoCorsPackageOptions } from './compat.js';
 
 /**
  * The context variable the middleware sets: `c.get('cors')` is the request's decision.
@@ -28,6 +30,10 @@ declare module 'hono' {
  * Creates Hono middleware from CORS options or a compiled policy (compiled once, here, so a bad
  * configuration fails at startup).
  *
+ * It also takes `hono/cors`'s options (`allowMethods`, `allowHeaders`, `exposeHeaders`, origin
+ * functions of `(origin, c)`), so `hono/cors` can be swapped for this package: see the README's
+ * drop-in section for what each option becomes.
+ *
  * Preflights are answered by the middleware without calling `next()`, so routes and auth
  * middleware after it never see them. Other requests run the app first; the decision's headers
  * are then merged into whatever response came out, including the ones Hono builds for a thrown
@@ -44,10 +50,12 @@ declare module 'hono' {
  * ```
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
-export function cors<const T extends CorsOptions | Policy>(options: T & CredentialsGuard<T>): MiddlewareHandler<{ Variables: CorsVariables }> {
-  const policy = toPolicy(options);
+export function cors<const T extends HonoCorsPackageOptions | Policy>(options: T & CredentialsGuard<T>): MiddlewareHandler<{ Variables: CorsVariables }>;
+export function cors(input: unknown): MiddlewareHandler<{ Variables: CorsVariables }> {
+  const { policy, perRequest } = honoSource(input);
   return async function corsica(c, next) {
-    const result = decideOnce(policy, c.req.raw, factsFromFetchRequest(c.req.raw));
+    const facts = factsFromFetchRequest(c.req.raw);
+    const result = perRequest === undefined ? decideOnce(policy, c.req.raw, facts) : await perRequest(c, (chosen) => decideOnce(chosen, c.req.raw, facts));
     const decision = result instanceof Promise ? await result : result;
     // undefined: another Corsica middleware decided this request, and its headers stand
     if (decision === undefined) return next();
@@ -65,3 +73,5 @@ export function cors<const T extends CorsOptions | Policy>(options: T & Credenti
     }
   };
 }
+
+export type { HonoCorsAllowMethodsFunction, HonoCorsOriginFunction, HonoCorsPackageOptions } from './compat.js';

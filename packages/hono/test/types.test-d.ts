@@ -37,3 +37,21 @@ describe('cors types', () => {
     cors({ allowOrigins: ['https://app.example.com'] });
   });
 });
+
+describe('hono/cors’s shapes', () => {
+  it('accepts its option names and (origin, c) functions, typing c as the context', () => {
+    cors({
+      origin: (origin, c) => {
+        expectTypeOf(c.req.header('x-tenant')).toEqualTypeOf<string | undefined>();
+        return origin.endsWith('.example.com') ? origin : null;
+      },
+      allowMethods: (origin) => (origin === 'https://admin.example.com' ? ['GET', 'PUT'] : ['GET']),
+      allowHeaders: ['Content-Type'],
+      exposeHeaders: ['X-Total-Count'],
+      maxAge: 600,
+      credentials: true,
+    });
+    const tenants = new Set(['https://t.example.com']);
+    cors({ origin: (origin) => tenants.has(origin) });
+  });
+});

@@ -3,9 +3,11 @@
  * request and writes the answer, and keeps the CORS headers on Koa's error responses.
  * @module
  */
-import { applyCorsHeaders, decideOnce, factsFromNodeRequest, mergeVary, toPolicy } from '@corsica/core';
+import { applyCorsHeaders, decideOnce, factsFromNodeRequest, mergeVary } from '@corsica/core';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { Middleware } from 'koa';
+import { koaSource } from './compat.js';
+import type { KoaCorsPackageOptions } from './compat.js';
 
 /**
  * What this middleware adds to `ctx.state`.
@@ -56,6 +58,10 @@ function keepOnError(error: unknown, decision: Decision): void {
  * Creates Koa middleware from options (compiled once, here, so a bad configuration throws a
  * `CorsConfigError` at startup) or from a policy made with `createPolicy`.
  *
+ * It also takes `@koa/cors`'s options (`allowMethods`, `allowHeaders`, `exposeHeaders`,
+ * `keepHeadersOnError`, `secureContext`, `privateNetworkAccess`, functions of `ctx`), so
+ * `@koa/cors` can be swapped for this package: see the README's drop-in section.
+ *
  * Preflights are answered here (`next` is not called, so routes and auth never run). Other
  * requests get their CORS headers before `next()`, and keep them when a later middleware throws.
  * The decision is exposed as `ctx.state.cors`.
@@ -74,17 +80,26 @@ function keepOnError(error: unknown, decision: Decision): void {
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
 export function cors(policy: Policy): Middleware<CorsState>;
+// Corsica's options first, so `(origin) => boolean` is typed as Corsica's predicate; a
+// `@koa/cors` origin function then needs its parameter typed: `(ctx: Context) => ...`.
 export function cors<const T extends CorsOptions>(options: T & CredentialsGuard<T>): Middleware<CorsState>;
-export function cors(input: CorsOptions | Policy): Middleware<CorsState> {
-  const policy = toPolicy(input);
+export function cors<const T extends KoaCorsPackageOptions>(options: T & CredentialsGuard<T>): Middleware<CorsState>;
+export function cors(input: unknown): Middleware<CorsState> {
+  const { policy, perRequest, isolate } = koaSource(input);
 
   return async function corsica(ctx, next) {
     // Marked on the Node request, which every framework layered over it shares.
-    const result = decideOnce(policy, ctx.req, factsFromNodeRequest(ctx.req));
+    const facts = factsFromNodeRequest(ctx.req);
+    const result = perRequest === undefined ? decideOnce(policy, ctx.req, facts) : await perRequest(ctx, (chosen) => decideOnce(chosen, ctx.req, facts));
     const decision = result instanceof Promise ? await result : result;
     // undefined: another Corsica middleware decided this request, and its headers stand
     if (decision === undefined) return next();
     ctx.state.cors = decision;
+    if (isolate) {
+      // @koa/cors's secureContext: cross-origin isolation, asked for with the CORS options
+      ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+      ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
     // Koa keeps no copy of the headers: ctx.response reads ctx.res, so both stay in step.
     applyCorsHeaders(ctx.res, decision);
     if (decision.kind === 'preflight') {
@@ -104,3 +119,4 @@ export function cors(input: CorsOptions | Policy): Middleware<CorsState> {
 
 export { createPolicy } from '@corsica/core';
 export type { CorsOptions, Decision, Policy } from '@corsica/core';
+export type { KoaCorsOriginFunction, KoaCorsPackageOptions } from './compat.js';

@@ -1,6 +1,6 @@
 import type { Decision } from '@corsica/core';
 import { createPolicy } from '@corsica/core';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import Koa from 'koa';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { CorsState } from '../src/index.js';
@@ -36,5 +36,24 @@ describe('ctx.state.cors', () => {
       expectTypeOf(ctx.state.cors).toEqualTypeOf<Decision | undefined>();
     };
     expectTypeOf(handler).toExtend<Middleware>();
+  });
+});
+
+describe('@koa/cors’s shapes', () => {
+  it('accepts its option names, and functions of ctx once ctx is typed', () => {
+    cors({
+      origin: (ctx: Context) => ctx.get('Origin'),
+      credentials: (ctx: Context) => ctx.path !== '/public',
+      allowMethods: 'GET,POST',
+      allowHeaders: ['Content-Type'],
+      exposeHeaders: 'X-Total-Count',
+      maxAge: '600',
+      keepHeadersOnError: true,
+      secureContext: false,
+      privateNetworkAccess: false,
+    });
+    const tenants = new Set(['https://t.example.com']);
+    // without a @koa/cors option name, a one-parameter function is Corsica's (origin) => boolean
+    cors({ origin: (origin) => tenants.has(origin) });
   });
 });

@@ -23,3 +23,5 @@ export {
   preflight,
 } from './adapter-suite.js';
 export type { AdapterUnderTest, StartApp, TestApp } from './adapter-suite.js';
+export { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, describeDropIn } from './dropin.js';
+export type { DropInFixture } from './dropin.js';
