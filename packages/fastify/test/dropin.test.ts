@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CorsConfigError, createPolicy } from '@corsica/core';
 import type { ConfigWarning, CorsOptions, ErrorContext } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, describeDropIn, expectVary, preflight, send } from '@corsica/test-utils';
+import { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, configErrorOf, describeDropIn, expectVary, preflight, send } from '@corsica/test-utils';
 import type { TestRequest } from '@corsica/test-utils';
 import type { FastifyInstance } from 'fastify';
 import cors from '../src/index.js';
@@ -176,16 +176,11 @@ describe('every documented @fastify/cors option, on Fastify 5', () => {
     { option: 'optionsSuccessStatus', desc: 'neither 200 nor 204', options: { origin: SITE, optionsSuccessStatus: 202 }, code: 'preflightStatus.invalid' },
   ])('$option: refuses $desc when the plugin registers', async ({ options, code }) => {
     const app = v5.create();
-    let thrown: unknown;
     try {
-      await app.register(cors, options as never);
-    } catch (error) {
-      thrown = error;
+      expect((await configErrorOf(() => app.register(cors, options as never))).problems.map((p) => p.code)).toContain(code);
     } finally {
       await app.close();
     }
-    expect(thrown).toBeInstanceOf(CorsConfigError);
-    expect((thrown as CorsConfigError).problems.map((p) => p.code)).toContain(code);
   });
 });
 

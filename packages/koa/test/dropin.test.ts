@@ -3,10 +3,9 @@
  * functions of `ctx`, over real HTTP on Koa 2 and 3.
  */
 import { describe, expect, it } from 'vitest';
-import { CorsConfigError } from '@corsica/core';
 import type { ConfigWarning, CorsOptions, ErrorContext } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ADMIN_SITE, LOCAL_DEV, SITE, STRANGER, describeDropIn, expectVary, preflight, send } from '@corsica/test-utils';
+import { ADMIN_SITE, LOCAL_DEV, SITE, STRANGER, NO_OPTIONS_FIX, configErrorOf, describeDropIn, expectVary, preflight, send } from '@corsica/test-utils';
 import type { TestRequest } from '@corsica/test-utils';
 import type { Context } from 'koa';
 import { cors } from '../src/index.js';
@@ -53,19 +52,12 @@ describe('@koa/cors’s defaults, refused', () => {
     { desc: 'a credentials function with origin "*", refused for its "true" answer', call: () => cors({ origin: '*', credentials: () => true }), code: 'origin.wildcard-with-credentials' },
     { desc: 'allowHeaders and allowedHeaders both', call: () => cors({ origin: SITE, allowHeaders: 'X-A', allowedHeaders: ['X-B'] }), code: 'option.conflict' },
     { desc: 'keepHeadersOnError that is not a boolean', call: () => cors({ origin: SITE, keepHeadersOnError: 'yes' } as never), code: 'option.invalid-type' },
-  ])('refuses $desc at start-up', ({ call, code }) => {
-    let thrown: unknown;
-    try {
-      call();
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(CorsConfigError);
-    expect((thrown as CorsConfigError).problems.map((p) => p.code)).toContain(code);
+  ])('refuses $desc at start-up', async ({ call, code }) => {
+    expect((await configErrorOf(call)).problems.map((p) => p.code)).toContain(code);
   });
 
   it('names the three ways out of cors()', () => {
-    expect(() => (cors as (o?: unknown) => unknown)()).toThrow(/origin: \["https:\/\/app\.example\.com"\]`\).*`origin: "\*"` on purpose.*`policyFromEnv\(\)`/);
+    expect(() => (cors as (o?: unknown) => unknown)()).toThrow(NO_OPTIONS_FIX);
   });
 });
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CorsConfigError } from '@corsica/core';
 import type { DecisionReason } from '@corsica/core';
 import { send } from './http.js';
 import type { TestApp } from './adapter-suite.js';
@@ -117,3 +118,21 @@ export function describeDropIn(name: string, start: () => Promise<TestApp>, fixt
     });
   });
 }
+
+/**
+ * Runs `call` (awaiting it when it returns a promise), asserts that it threw a `CorsConfigError`
+ * and returns it, for the "refuses at start-up" tables of every adapter.
+ */
+export async function configErrorOf(call: () => unknown): Promise<CorsConfigError> {
+  let thrown: unknown;
+  try {
+    await call();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(CorsConfigError);
+  return thrown as CorsConfigError;
+}
+
+/** What every drop-in `cors()` with no options must say: the three ways out. */
+export const NO_OPTIONS_FIX = /origin: \["https:\/\/app\.example\.com"\]`\).*`origin: "\*"` on purpose.*`policyFromEnv\(\)`/;
