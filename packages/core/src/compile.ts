@@ -79,8 +79,6 @@ export interface Compiled {
   readonly originMode: 'any' | 'fixed' | 'dynamic';
   readonly fixedOrigin: string | undefined;
   readonly matcher: StaticOriginMatcher;
-  readonly entries: readonly OriginEntry[];
-  readonly patternsAsWritten: readonly string[];
   readonly regexps: readonly RegExp[];
   readonly predicates: readonly OriginPredicate[];
   readonly credentials: boolean;
@@ -372,8 +370,6 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
     originMode,
     fixedOrigin,
     matcher: new StaticOriginMatcher(entries),
-    entries,
-    patternsAsWritten,
     regexps,
     predicates,
     credentials,

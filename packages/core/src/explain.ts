@@ -4,7 +4,6 @@
  * @module
  */
 import type { Compiled } from './compile.js';
-import type { DecisionTable } from './decide.js';
 import { classify, isMatch, matchStatic } from './decide.js';
 import { ACAC, ACAO, MAX_AGE_CAPS } from './spec.js';
 import type { Decision, DecisionReason, ExplainContext, HeaderValue, RequestFacts } from './types.js';
@@ -34,7 +33,7 @@ const ORIGIN_FAILURES: Partial<Record<DecisionReason, string>> = {
   'internal-error': 'could not be checked: an internal error occurred (see onError)',
 };
 
-export function renderExplanation(c: Compiled, table: DecisionTable, req: RequestFacts, d: Decision, context: ExplainContext = {}): string {
+export function renderExplanation(c: Compiled, req: RequestFacts, d: Decision, context: ExplainContext = {}): string {
   const engine = context.engine ?? 'chromium';
   const engineName = engine === 'firefox' ? 'Firefox' : 'Chrome';
   const url = context.url ?? '<url>';
@@ -96,7 +95,6 @@ export function renderExplanation(c: Compiled, table: DecisionTable, req: Reques
   lines.push(`Browser (${engineName}): ${browserNextStep(c, d, context, engine, url, origin)}`);
   const fix = fixFor(c, own);
   if (fix) lines.push(`Fix: ${fix}`);
-  void table;
   return lines.join('\n');
 }
 
@@ -154,6 +152,6 @@ function fixFor(c: Compiled, d: Decision): string | undefined {
     case 'origin-resolver-async':
       return 'call `policy.decideAsync()` (adapters do it when `policy.isAsync`), or declare the origin function `async`.';
     default:
-      return c.credentials || d.allowed ? undefined : undefined;
+      return undefined;
   }
 }

@@ -413,10 +413,6 @@ export class StaticOriginMatcher {
     this.few = subdomains.length <= 16 ? subdomains : undefined;
   }
 
-  get size(): number {
-    return this.exact.size + this.anyPort.size + [...this.suffixes.values()].reduce((n, s) => n + s.size, 0);
-  }
-
   /** Byte-exact match of a serialized origin against the exact entries. */
   hasExact(origin: string): boolean {
     return this.exact.has(origin);

@@ -6,9 +6,11 @@ import type { Compiled } from './compile.js';
 import { compile } from './compile.js';
 import { isOriginCallbackError } from './errors.js';
 import type { MatchedBy, OriginVerdict } from './decide.js';
-import { DecisionTable, classify, earlyReason, finish, isMatch, isPreflight, isThenable, matchStatic, remember, requestOrigin, runPredicatesSync } from './decide.js';
+import { DecisionTable, earlyReason, finish, isMatch, isPreflight, isThenable, matchStatic, remember, requestOrigin, runPredicatesSync } from './decide.js';
 import { renderExplanation } from './explain.js';
 import type { CorsOptions, CredentialsGuard, Decision, ErrorContext, NoUnknownOptions, ExplainContext, Policy, RequestFacts } from './types.js';
+
+type Verdict = MatchedBy | OriginVerdict;
 
 const INTERNAL_ERROR: Decision = Object.freeze({ kind: 'actual', allowed: false, reason: 'internal-error', headers: Object.freeze({}), vary: Object.freeze(['Origin']) });
 
@@ -45,28 +47,32 @@ function buildPolicy(c: Compiled): Policy {
   const table = new DecisionTable(c);
   const resolver = c.predicates.length > 0 ? new ResolverCache(c) : undefined;
 
-  const evaluate = (req: RequestFacts): Decision => {
-    const origin = requestOrigin(req);
-    if (origin === 0) return table.notCors;
-    const kind = isPreflight(req) ? 'preflight' : 'actual';
-    if (typeof origin !== 'string') return table.denied(kind, earlyReason(origin));
-    let verdict: MatchedBy | OriginVerdict | undefined = table.staticVerdicts.get(origin);
+  /** The static entries' verdict for an origin, remembered per origin (bounded). */
+  const staticVerdict = (origin: string): MatchedBy | OriginVerdict | undefined => {
+    let verdict = table.staticVerdicts.get(origin);
     if (verdict === undefined) {
       verdict = matchStatic(c, origin);
       if (verdict !== undefined) remember(table.staticVerdicts, origin, verdict);
     }
-    if (verdict === undefined) verdict = runPredicatesSync(c, origin);
-    return finish(c, table, req, kind, origin, verdict);
+    return verdict;
   };
 
-  const evaluateAsync = async (req: RequestFacts): Promise<Decision> => {
-    const k = classify(c, req);
-    if (k.kind === 'not-cors') return table.notCors;
-    if (k.early !== undefined) return table.denied(k.kind, k.early);
-    let verdict: MatchedBy | OriginVerdict | undefined = matchStatic(c, k.origin);
-    if (verdict === undefined) verdict = await resolver!.resolve(k.origin);
-    return finish(c, table, req, k.kind, k.origin, verdict);
+  /**
+   * Classifies, checks the origin (static entries first, then `predicates`) and finishes the
+   * decision. Synchronous unless `predicates` answers with a Promise.
+   */
+  const evaluateWith = (req: RequestFacts, predicates: (origin: string) => Verdict | Promise<Verdict>): Decision | Promise<Decision> => {
+    const origin = requestOrigin(req);
+    if (origin === 0) return table.notCors;
+    const kind = isPreflight(req) ? 'preflight' : 'actual';
+    if (typeof origin !== 'string') return table.denied(kind, earlyReason(origin));
+    const verdict = staticVerdict(origin) ?? predicates(origin);
+    return verdict instanceof Promise ? verdict.then((v) => finish(c, table, req, kind, origin, v)) : finish(c, table, req, kind, origin, verdict);
   };
+
+  // runPredicatesSync never answers with a Promise, so this path is synchronous
+  const evaluate = (req: RequestFacts): Decision => evaluateWith(req, (origin) => runPredicatesSync(c, origin)) as Decision;
+  const evaluateAsync = async (req: RequestFacts): Promise<Decision> => evaluateWith(req, (origin) => Promise.resolve(resolver!.resolve(origin)));
 
   const report = (applied: Decision, req: RequestFacts): void => {
     if (c.onDecision === undefined) return;
@@ -114,7 +120,7 @@ function buildPolicy(c: Compiled): Policy {
     return applied;
   };
 
-  const explain = (req: RequestFacts, context?: ExplainContext): string => renderExplanation(c, table, req, safe(req), context);
+  const explain = (req: RequestFacts, context?: ExplainContext): string => renderExplanation(c, req, safe(req), context);
   const explainAsync = async (req: RequestFacts, context?: ExplainContext): Promise<string> => {
     let d: Decision;
     try {
@@ -122,7 +128,7 @@ function buildPolicy(c: Compiled): Policy {
     } catch {
       d = INTERNAL_ERROR;
     }
-    return renderExplanation(c, table, req, d, context);
+    return renderExplanation(c, req, d, context);
   };
 
   const reportError = (error: unknown, context: ErrorContext): void => c.onError(error, context);
