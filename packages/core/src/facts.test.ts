@@ -53,6 +53,32 @@ describe('decideOnce', () => {
     expect(recordedDecision(carrier)).toMatchObject({ allowed: true });
   });
 
+  it.each([
+    ['a frozen request', () => Object.freeze({})],
+    ['a sealed request', () => Object.seal({})],
+    ['a proxy that ignores writes', () => new Proxy({}, { set: () => true })],
+    ['a proxy that refuses writes', () => new Proxy({}, { set: () => false })],
+  ])('records the decision of %s elsewhere, and still sees a stack', (_name, make) => {
+    const onError = vi.fn();
+    const policy = createPolicy({ origin: 'https://a.example', onError });
+    const carrier = make();
+    const first = decideOnce(policy, carrier, facts);
+    expect(first).toMatchObject({ allowed: true });
+    expect(recordedDecision(carrier)).toBe(first);
+    expect(decideOnce(policy, carrier, facts)).toBeUndefined();
+    expect(onError).toHaveBeenCalledTimes(1);
+    // another request is its own
+    expect(recordedDecision(make())).toBeUndefined();
+  });
+
+  it('records on a property under a registered symbol, so two copies of the core agree', () => {
+    const policy = createPolicy({ origin: 'https://a.example' });
+    const carrier: Record<symbol, unknown> = {};
+    const decision = decideOnce(policy, carrier, facts);
+    expect(carrier[Symbol.for('corsica.decision')]).toBe(decision);
+    expect(Object.keys(carrier)).toEqual([]);
+  });
+
   it('compiles options once in toPolicy and passes a policy through', () => {
     const policy = createPolicy({ origin: '*' });
     expect(toPolicy(policy)).toBe(policy);

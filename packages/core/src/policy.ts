@@ -70,9 +70,11 @@ function buildPolicy(c: Compiled): Policy {
     return verdict instanceof Promise ? verdict.then((v) => finish(c, table, req, kind, origin, v)) : finish(c, table, req, kind, origin, verdict);
   };
 
-  // runPredicatesSync never answers with a Promise, so this path is synchronous
-  const evaluate = (req: RequestFacts): Decision => evaluateWith(req, (origin) => runPredicatesSync(c, origin)) as Decision;
-  const evaluateAsync = async (req: RequestFacts): Promise<Decision> => evaluateWith(req, (origin) => Promise.resolve(resolver!.resolve(origin)));
+  // made once, not per request; runPredicatesSync never answers with a Promise, so evaluate is synchronous
+  const predicatesSync = (origin: string): Verdict => runPredicatesSync(c, origin);
+  const predicatesAsync = (origin: string): Promise<Verdict> => Promise.resolve(resolver!.resolve(origin));
+  const evaluate = (req: RequestFacts): Decision => evaluateWith(req, predicatesSync) as Decision;
+  const evaluateAsync = async (req: RequestFacts): Promise<Decision> => evaluateWith(req, predicatesAsync);
 
   const report = (applied: Decision, req: RequestFacts): void => {
     if (c.onDecision === undefined) return;

@@ -44,7 +44,9 @@ export type CorsMiddleware = (req: CorsRequest, res: ServerResponse, next: (erro
 
 // Where each request was decided (Express's mount path), to tell the documented per-route
 // recipe (path-specific middleware first, global after) from a misordered or doubled stack.
-const decidedAt = new WeakMap<object, string>();
+// A property on the request, not a WeakMap entry, which would cost ~0.4 µs a request.
+const DECIDED_AT = Symbol('corsica.express.decidedAt');
+type Marked = { [DECIDED_AT]?: string };
 
 /** Express's `req.baseUrl`; empty at the root and in plain `node:http`. */
 function mountPath(req: object): string {
@@ -121,9 +123,9 @@ export function cors(input?: unknown): CorsMiddleware {
 
 function decide(policy: Policy, req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void): void {
   const here = mountPath(req);
-  const earlier = decidedAt.get(req);
+  const earlier = (req as Marked)[DECIDED_AT];
   const result = decideOnce(policy, req, factsFromNodeRequest(req), { expected: earlier !== undefined && here.length < earlier.length });
-  if (result !== undefined) decidedAt.set(req, here);
+  if (result !== undefined) (req as Marked)[DECIDED_AT] = here;
   // the headers may have been sent while the decision was pending: hand that error to Express
   if (result instanceof Promise) result.then((decision) => answer(req, res, next, decision)).catch(next);
   else answer(req, res, next, result);

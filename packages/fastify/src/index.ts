@@ -57,11 +57,12 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
     return;
   }
   const routePolicies = new WeakMap<object, Policy | false>();
-  const resolve = (config: RouteCorsConfig | undefined, route: string): Policy | PolicySelector<FastifyRequest> | typeof DISABLED | false => {
+  /** `route` names the route in configuration errors; a function, so requests never build it. */
+  const resolve = (config: RouteCorsConfig | undefined, route: () => string): Policy | PolicySelector<FastifyRequest> | typeof DISABLED | false => {
     if (config === undefined) return source.base;
     if (config === false || isPolicy(config)) return config;
     let compiled = routePolicies.get(config);
-    if (compiled === undefined) routePolicies.set(config, (compiled = routePolicy(source, config, route)));
+    if (compiled === undefined) routePolicies.set(config, (compiled = routePolicy(source, config, route())));
     return compiled;
   };
 
@@ -72,7 +73,7 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   // Routes declared before this plugin loaded are compiled on their first request instead.
   fastify.addHook('onRoute', (route) => {
     const config = route.config?.cors;
-    if (config !== undefined) route.config = { ...route.config, cors: resolve(config, `${String(route.method)} ${route.url}`) as RouteCorsConfig };
+    if (config !== undefined) route.config = { ...route.config, cors: resolve(config, () => `${String(route.method)} ${route.url}`) as RouteCorsConfig };
   });
 
   // onRequest runs before routing to a handler, body parsing and auth hooks, and also for
@@ -81,7 +82,9 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   fastify.addHook('onRequest', function corsicaOnRequest(request, reply, next) {
     let chosen: ReturnType<typeof resolve>;
     try {
-      chosen = resolve(request.routeOptions.config.cors, `${request.method} ${request.routeOptions.url ?? request.url}`);
+      // Fastify builds `routeOptions` afresh on every read: read it once
+      const route = request.routeOptions;
+      chosen = resolve(route.config.cors, () => `${request.method} ${route.url ?? request.url}`);
     } catch (error) {
       return next(error as Error);
     }
