@@ -4,10 +4,31 @@ import { createPolicy, decideOnce, factsFromFetchRequest, factsFromNodeRequest, 
 const facts = { method: 'GET', origin: 'https://a.example' };
 
 describe('reading request facts', () => {
-  it('prefers Node\'s headersDistinct, so repeated Origin lines stay repeated', () => {
-    const f = factsFromNodeRequest({ method: 'GET', headers: { origin: 'https://a.example, https://b.example' }, headersDistinct: { origin: ['https://a.example', 'https://b.example'] } });
-    expect(f.origin).toEqual(['https://a.example', 'https://b.example']);
-    expect(createPolicy({ origin: ['https://a.example', 'https://b.example'] }).decide(f).reason).toBe('origin-duplicated');
+  it('sees repeated lines of the four headers as Node joins them, over real HTTP', async () => {
+    const { createServer } = await import('node:http');
+    const { connect } = await import('node:net');
+    const policy = createPolicy({ origin: ['https://a.example', 'https://b.example'], methods: ['PUT'], allowedHeaders: ['x-a', 'x-b'] });
+    const seen: { facts: ReturnType<typeof factsFromNodeRequest>; reason: string }[] = [];
+    const server = createServer((req, res) => {
+      const f = factsFromNodeRequest(req);
+      seen.push({ facts: f, reason: policy.decide(f).reason });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const send = (lines: string[]): Promise<void> =>
+      new Promise((resolve) => {
+        const socket = connect((server.address() as { port: number }).port, '127.0.0.1', () => socket.end(`OPTIONS / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${lines.join('\r\n')}\r\n\r\n`));
+        socket.on('data', () => undefined).on('close', () => resolve());
+      });
+    try {
+      await send(['Origin: https://a.example', 'Origin: https://b.example', 'Access-Control-Request-Method: PUT']);
+      await send(['Origin: https://a.example', 'Access-Control-Request-Method: PUT', 'Access-Control-Request-Method: PUT']);
+      await send(['Origin: https://a.example', 'Access-Control-Request-Method: PUT', 'Access-Control-Request-Headers: x-a', 'Access-Control-Request-Headers: x-b']);
+    } finally {
+      server.close();
+    }
+    expect(seen.map((s) => s.reason)).toEqual(['origin-duplicated', 'method-malformed', 'preflight-allowed']);
+    expect(seen[2]!.facts.requestHeaders).toBe('x-a, x-b');
   });
 
   it('reads a Web Request', () => {

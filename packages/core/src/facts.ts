@@ -6,24 +6,28 @@
  */
 import { applyCorsHeaders, mergeVary } from './apply.js';
 import { isPolicy } from './compile.js';
-import { createPolicy, decideRequest } from './policy.js';
+import { decideRequest } from './engine.js';
+import { createPolicy } from './policy.js';
 import type { CorsOptions, Decision, HeaderValue, Policy, RequestFacts } from './types.js';
 
 /** The parts of Node's `IncomingMessage` that CORS reads. */
 export interface NodeRequestLike {
+  /** The request method, as sent (`IncomingMessage.method`). */
   readonly method?: string | undefined;
+  /** Header values by lower-case name; Node joins repeated lines of one header with `, `. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Node >= 18.3: every header as an array of its lines, never joined. */
-  readonly headersDistinct?: Readonly<Record<string, string[] | undefined>>;
 }
 
 /**
- * Facts from a Node request. Uses `headersDistinct` when present, so that repeated `Origin` or
- * `Access-Control-Request-Method` lines are seen as repeated rather than silently joined.
+ * Facts from a Node request. Node joins repeated lines of these four headers with `, ` in
+ * `headers`, which the core reads as what they are: a repeated `Origin` has a comma (denied as
+ * duplicated), a repeated `Access-Control-Request-Method` is no longer a token (malformed), and
+ * repeated `Access-Control-Request-Headers` lines are one list, as the Fetch standard combines
+ * them. `headersDistinct` would say the same at the cost of an array per header per request.
  */
 export function factsFromNodeRequest(req: NodeRequestLike): RequestFacts {
   // constant names: monomorphic property loads and no closure per request
-  const h: Readonly<Record<string, HeaderValue>> = req.headersDistinct ?? req.headers;
+  const h: Readonly<Record<string, HeaderValue>> = req.headers;
   return {
     method: req.method,
     origin: h['origin'],

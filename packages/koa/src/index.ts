@@ -110,9 +110,11 @@ function answer(ctx: ParameterizedContext<CorsState>, next: Next, decision: Deci
   // Koa keeps no copy of the headers: ctx.response reads ctx.res, so both stay in step.
   applyCorsHeaders(ctx.res, decision);
   if (decision.kind === 'preflight') {
-    ctx.status = decision.status ?? 204;
-    // An empty body, rather than Koa's status text, like every other Corsica adapter.
-    ctx.body = '';
+    const status = decision.status ?? 204;
+    ctx.status = status;
+    // A 200 gets an empty body rather than Koa's status text, like every other Corsica adapter.
+    // A 204 has no body: setting one would make Koa look up a type and set headers it then strips.
+    if (status !== 204) ctx.body = '';
     return undefined;
   }
   return next().then(undefined, (error: unknown) => {
