@@ -4,15 +4,11 @@
  */
 import type { Compiled } from './compile.js';
 import { compile } from './compile.js';
-import { isOriginCallbackError } from './errors.js';
-import type { MatchedBy, OriginVerdict } from './decide.js';
-import { DecisionTable, earlyReason, finish, isMatch, isPreflight, isThenable, matchStatic, remember, requestOrigin, runPredicatesSync } from './decide.js';
+import { createEngine } from './engine.js';
 import { renderExplanation } from './explain.js';
-import type { CorsOptions, CredentialsGuard, Decision, ErrorContext, NoUnknownOptions, ExplainContext, Policy, RequestFacts } from './types.js';
+import type { CorsOptions, CredentialsGuard, ErrorContext, NoUnknownOptions, ExplainContext, Policy, RequestFacts } from './types.js';
 
-type Verdict = MatchedBy | OriginVerdict;
-
-const INTERNAL_ERROR: Decision = Object.freeze({ kind: 'actual', allowed: false, reason: 'internal-error', headers: Object.freeze({}), vary: Object.freeze(['Origin']) });
+export { decideRequest } from './engine.js';
 
 /**
  * Validates `options` and compiles them into an immutable {@link Policy}.
@@ -44,228 +40,15 @@ export function createPolicy<const T extends CorsOptions>(options: T & Credentia
 }
 
 function buildPolicy(c: Compiled): Policy {
-  const table = new DecisionTable(c);
-  const resolver = c.predicates.length > 0 ? new ResolverCache(c) : undefined;
-
-  /** The static entries' verdict for an origin, remembered per origin (bounded). */
-  const staticVerdict = (origin: string): MatchedBy | OriginVerdict | undefined => {
-    let verdict = table.staticVerdicts.get(origin);
-    if (verdict === undefined) {
-      verdict = matchStatic(c, origin);
-      if (verdict !== undefined) remember(table.staticVerdicts, origin, verdict);
-    }
-    return verdict;
-  };
-
-  /**
-   * Classifies, checks the origin (static entries first, then `predicates`) and finishes the
-   * decision. Synchronous unless `predicates` answers with a Promise.
-   */
-  const evaluateWith = (req: RequestFacts, predicates: (origin: string) => Verdict | Promise<Verdict>): Decision | Promise<Decision> => {
-    const origin = requestOrigin(req);
-    if (origin === 0) return table.notCors;
-    const kind = isPreflight(req) ? 'preflight' : 'actual';
-    if (typeof origin !== 'string') return table.denied(kind, earlyReason(origin));
-    const verdict = staticVerdict(origin) ?? predicates(origin);
-    return verdict instanceof Promise ? verdict.then((v) => finish(c, table, req, kind, origin, v)) : finish(c, table, req, kind, origin, verdict);
-  };
-
-  // made once, not per request; runPredicatesSync never answers with a Promise, so evaluate is synchronous
-  const predicatesSync = (origin: string): Verdict => runPredicatesSync(c, origin);
-  const predicatesAsync = (origin: string): Promise<Verdict> => Promise.resolve(resolver!.resolve(origin));
-  const evaluate = (req: RequestFacts): Decision => evaluateWith(req, predicatesSync) as Decision;
-  const evaluateAsync = async (req: RequestFacts): Promise<Decision> => evaluateWith(req, predicatesAsync);
-
-  const report = (applied: Decision, req: RequestFacts): void => {
-    if (c.onDecision === undefined) return;
-    try {
-      c.onDecision(applied, req);
-    } catch (error) {
-      c.onError(error, { phase: 'on-decision' });
-    }
-  };
-
-  const safe = (req: RequestFacts): Decision => {
-    try {
-      return evaluate(req);
-    } catch (error) {
-      c.onError(error, { phase: 'internal' });
-      return INTERNAL_ERROR;
-    }
-  };
-
-  const decide = (req: RequestFacts): Decision => {
-    const own = safe(req);
-    if (c.fallback === undefined) {
-      report(own, req);
-      return own;
-    }
-    const applied = Object.freeze({ ...c.fallback.decide(req), wouldHave: own });
-    report(applied, req);
-    return applied;
-  };
-
-  const decideAsync = async (req: RequestFacts): Promise<Decision> => {
-    let own: Decision;
-    try {
-      own = resolver === undefined ? evaluate(req) : await evaluateAsync(req);
-    } catch (error) {
-      c.onError(error, { phase: 'internal' });
-      own = INTERNAL_ERROR;
-    }
-    if (c.fallback === undefined) {
-      report(own, req);
-      return own;
-    }
-    const applied = Object.freeze({ ...(await c.fallback.decideAsync(req)), wouldHave: own });
-    report(applied, req);
-    return applied;
-  };
-
-  const explain = (req: RequestFacts, context?: ExplainContext): string => renderExplanation(c, req, safe(req), context);
-  const explainAsync = async (req: RequestFacts, context?: ExplainContext): Promise<string> => {
-    let d: Decision;
-    try {
-      d = resolver === undefined ? evaluate(req) : await evaluateAsync(req);
-    } catch {
-      d = INTERNAL_ERROR;
-    }
-    return renderExplanation(c, req, d, context);
-  };
-
-  const reportError = (error: unknown, context: ErrorContext): void => c.onError(error, context);
-
+  const engine = createEngine(c);
   return Object.freeze({
     isAsync: c.isAsync,
-    reportError,
+    reportError: (error: unknown, context: ErrorContext): void => c.onError(error, context),
     warnings: c.warnings,
     config: c.config,
-    decide,
-    decideAsync,
-    explain,
-    explainAsync,
+    decide: engine.decide,
+    decideAsync: engine.decideAsync,
+    explain: (req: RequestFacts, context?: ExplainContext): string => renderExplanation(c, req, engine.evaluate(req), context),
+    explainAsync: async (req: RequestFacts, context?: ExplainContext): Promise<string> => renderExplanation(c, req, await engine.evaluateAsync(req), context),
   });
-}
-
-type ResolverFailure = 'resolver-error' | 'resolver-timeout' | 'origin-callback-error';
-
-/** A peer-style callback that reported an error gets its own reason; anything else is a resolver error. */
-function failureOf(error: unknown): ResolverFailure {
-  return isOriginCallbackError(error) ? 'origin-callback-error' : 'resolver-error';
-}
-
-interface CacheEntry {
-  readonly allowed: boolean;
-  readonly expires: number;
-}
-
-/**
- * Answers of origin predicates for `decideAsync`: a bounded cache with a TTL (least recently
- * used entries leave first), one shared lookup per origin at a time, and a timeout. Failures and
- * timeouts are denials, reported to `onError`, and not cached.
- */
-class ResolverCache {
-  private readonly entries = new Map<string, CacheEntry>();
-  private readonly inFlight = new Map<string, Promise<MatchedBy | OriginVerdict>>();
-
-  constructor(private readonly c: Compiled) {}
-
-  resolve(origin: string): Promise<MatchedBy | OriginVerdict> | MatchedBy | OriginVerdict {
-    const cache = this.c.cache;
-    if (cache !== undefined) {
-      const hit = this.entries.get(origin);
-      if (hit !== undefined) {
-        if (hit.expires > Date.now()) {
-          // refresh recency: Map keeps insertion order, so the first key is the least recent
-          this.entries.delete(origin);
-          this.entries.set(origin, hit);
-          return hit.allowed ? 'predicate' : 'origin-not-allowed';
-        }
-        this.entries.delete(origin);
-      }
-    }
-    const pending = this.inFlight.get(origin);
-    if (pending !== undefined) return pending;
-    const lookup = this.lookup(origin);
-    this.inFlight.set(origin, lookup);
-    return lookup;
-  }
-
-  private async lookup(origin: string): Promise<MatchedBy | OriginVerdict> {
-    let verdict: MatchedBy | OriginVerdict = 'origin-not-allowed';
-    try {
-      for (const predicate of this.c.predicates) {
-        const answer = await this.withTimeout(origin, predicate);
-        if (answer === true) {
-          verdict = 'predicate';
-          break;
-        }
-        if (answer !== false) {
-          verdict = answer;
-          break;
-        }
-      }
-    } finally {
-      this.inFlight.delete(origin);
-    }
-    if (isMatch(verdict) || verdict === 'origin-not-allowed') this.remember(origin, isMatch(verdict));
-    return verdict;
-  }
-
-  private withTimeout(origin: string, predicate: (origin: string) => unknown): Promise<boolean | ResolverFailure> {
-    const c = this.c;
-    return new Promise((resolve) => {
-      let settled = false;
-      const done = (value: boolean | ResolverFailure, error?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(value);
-        if (error !== undefined) c.onError(error, { phase: 'origin-resolver', origin });
-      };
-      const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
-        done('resolver-timeout', new Error(`corsica: the origin resolver did not answer within ${c.resolverTimeout} ms (resolverTimeout) for ${origin}; the request was denied.`));
-      }, c.resolverTimeout);
-      (timer as { unref?: () => void }).unref?.();
-      let answer: unknown;
-      try {
-        answer = predicate(origin);
-      } catch (error) {
-        done(failureOf(error), error ?? new Error('corsica: the origin resolver threw'));
-        return;
-      }
-      const check = (value: unknown): void => {
-        if (value === true || value === false) done(value);
-        else done('resolver-error', new TypeError(`corsica: an origin resolver returned ${typeof value} for ${origin}; it must resolve to true or false.`));
-      };
-      if (isThenable(answer)) {
-        answer.then(check, (error: unknown) => done(failureOf(error), error ?? new Error('corsica: the origin resolver rejected')));
-      } else check(answer);
-    });
-  }
-
-  private remember(origin: string, allowed: boolean): void {
-    const cache = this.c.cache;
-    if (cache === undefined || cache.ttl === 0) return;
-    if (this.entries.size >= cache.max) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(origin, { allowed, expires: Date.now() + cache.ttl });
-  }
-}
-
-/**
- * Decides with `decide` for sync policies and `decideAsync` for async ones, so adapters have one
- * call: the result is a Decision, or a Promise of one only when `policy.isAsync`. Never throws,
- * never rejects.
- *
- * @example
- * ```ts
- * const result = decideRequest(policy, factsFromNodeRequest(req));
- * const decision = result instanceof Promise ? await result : result;
- * ```
- */
-export function decideRequest(policy: Policy, facts: RequestFacts): Decision | Promise<Decision> {
-  return policy.isAsync ? policy.decideAsync(facts) : policy.decide(facts);
 }

@@ -7,6 +7,8 @@ export interface Sizes {
   readonly core: Size;
   readonly coreWithPublicSuffixData: Size;
   readonly createPolicyOnly: Size;
+  /** The per-request engine bundled from the sources: what requests load and run. */
+  readonly engine: Size & { readonly modules: { readonly module: string; readonly min: number }[]; readonly importsTldts: boolean };
   readonly tldtsImporters: string[];
   readonly publicSuffixImporters: string[];
   readonly modules: { readonly module: string; readonly min: number }[];
@@ -15,6 +17,8 @@ export interface Sizes {
   readonly budget: number;
 }
 export declare const CORE_BUDGET: number;
+export declare const CORE_TARGET: number;
+export declare const NEVER_PER_REQUEST: string[];
 export declare const DOC: string;
 export declare function measureSizes(): Promise<Sizes>;
 export declare function renderSizes(sizes: Sizes): string;

@@ -20,14 +20,26 @@ const PACKAGES = join(ROOT, 'packages');
 const PEERS_DIR = join(PACKAGES, 'conformance');
 
 /**
- * The core's ceiling, minified + gzipped, without the public-suffix data (tldts). Issue 11 set a
- * 6 KB target; the core measures 16.6 KB because it carries the configuration validator (every
- * problem with its fix) and `explain`, so this is a regression gate at the current size plus
- * headroom while the split that would meet 6 KB for the per-request engine is open (docs/size.md).
+ * The whole core's ceiling, minified + gzipped, without the public-suffix data (tldts): a
+ * regression gate at the current size plus headroom. The core carries the configuration validator
+ * (every problem with its message and fix) and `explain()`, which `createPolicy` and every policy
+ * must provide, so the whole core cannot meet issue 11's 6 KB (docs/size.md).
  */
 export const CORE_BUDGET = 18 * 1024;
-/** The issue's target for the core, reported (not enforced) until the engine is split out. */
+/** Issue 11's target: enforced on the per-request engine, reported against the whole core. */
 export const CORE_TARGET = 6 * 1024;
+
+/**
+ * The per-request engine: what adapters run for every request (reading the facts, deciding,
+ * recording, writing headers), bundled from the sources so that esbuild drops what requests never
+ * reach. `createEngine` is what `createPolicy` wraps around the compiled options.
+ */
+const ENGINE_ENTRY = `export { createEngine, decideRequest } from './src/engine.ts';
+export { applyCorsHeaders, mergeVary } from './src/apply.ts';
+export { decideOnce, factsFromFetchRequest, factsFromNodeRequest, preflightResponse, recordDecision, recordedDecision, withCorsHeaders } from './src/facts.ts';`;
+
+/** Modules the per-request engine must never contain a byte of. */
+export const NEVER_PER_REQUEST = ['src/compile.ts', 'src/explain.ts', 'src/env.ts', 'src/compat.ts', 'src/policy.ts', 'src/public-suffix.ts'];
 
 export const DOC = join(ROOT, 'docs', 'size.md');
 
@@ -75,6 +87,29 @@ export async function measureSizes() {
   const coreCode = await measure(`export * from ${JSON.stringify(core)};`, PACKAGES, { external: ['tldts'] });
   const coreAll = await measure(`export * from ${JSON.stringify(core)};`, join(PACKAGES, 'core'));
   const createPolicyOnly = await measure(`export { createPolicy } from ${JSON.stringify(core)};`, PACKAGES, { external: ['tldts'] });
+  const engineBuild = await build({
+    stdin: { contents: ENGINE_ENTRY, resolveDir: join(PACKAGES, 'core'), loader: 'ts', sourcefile: 'engine-entry.ts' },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    external: ['tldts'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const engineCode = engineBuild.outputFiles[0].contents;
+  const engineOutput = Object.values(engineBuild.metafile.outputs)[0];
+  const engine = {
+    min: engineCode.length,
+    gzip: gzipSync(engineCode, { level: 9 }).length,
+    modules: Object.entries(engineOutput.inputs)
+      .map(([path, input]) => ({ module: path.replace(/^.*packages\/core\//, ''), min: input.bytesInOutput }))
+      .filter((m) => m.min > 0)
+      .sort((a, b) => b.min - a.min),
+    importsTldts: engineOutput.imports.some((i) => i.path === 'tldts'),
+  };
   // per source module, from the TypeScript sources (the dist is one file)
   const bySource = await build({
     entryPoints: [join(PACKAGES, 'core', 'src', 'index.ts')],
@@ -125,6 +160,7 @@ export async function measureSizes() {
     core: { min: coreCode.min, gzip: coreCode.gzip },
     coreWithPublicSuffixData: { min: coreAll.min, gzip: coreAll.gzip },
     createPolicyOnly: { min: createPolicyOnly.min, gzip: createPolicyOnly.gzip },
+    engine,
     tldtsImporters,
     publicSuffixImporters,
     modules,
@@ -155,15 +191,24 @@ export function renderSizes(sizes) {
     row(['`@corsica/core`, every export, without the public-suffix data (`tldts`)', kb(sizes.core.min), `**${kb(sizes.core.gzip)}**`]),
     row(['`@corsica/core`, `createPolicy` only (what each adapter pulls in)', kb(sizes.createPolicyOnly.min), kb(sizes.createPolicyOnly.gzip)]),
     row(['`@corsica/core` with `tldts` and its Public Suffix List', kb(sizes.coreWithPublicSuffixData.min), kb(sizes.coreWithPublicSuffixData.gzip)]),
+    row(['per-request engine: facts, decide, record, write headers (`src/engine.ts` and what it reaches)', kb(sizes.engine.min), `**${kb(sizes.engine.gzip)}**`]),
     '',
-    `Ceiling enforced in CI: the core without \`tldts\` at most ${kb(sizes.budget)} min + gzip (now ${kb(sizes.core.gzip)}, ${within ? 'within it' : `**over by ${kb(sizes.core.gzip - sizes.budget)}**`}). Target from issue 11: ${kb(CORE_TARGET)}, **missed by ${kb(Math.max(0, sizes.core.gzip - CORE_TARGET))}**: the core carries the configuration validator (every problem with its fix) and \`explain()\`; meeting the target needs the per-request engine split from them.`,
+    `Budgets enforced in CI: the per-request engine at most ${kb(CORE_TARGET)} min + gzip, issue 11's target (now ${kb(sizes.engine.gzip)}, ${sizes.engine.gzip <= CORE_TARGET ? 'within it' : `**over by ${kb(sizes.engine.gzip - CORE_TARGET)}**`}); the whole core without \`tldts\` at most ${kb(sizes.budget)} (now ${kb(sizes.core.gzip)}, ${within ? 'within it' : `**over by ${kb(sizes.core.gzip - sizes.budget)}**`}).`,
+    '',
+    `The whole core misses the ${kb(CORE_TARGET)} target by ${kb(Math.max(0, sizes.core.gzip - CORE_TARGET))}: \`createPolicy\` carries the configuration validator (every problem with its message and fix) and every policy carries \`explain()\`. Requests never run that code: the engine bundle above holds no byte of ${NEVER_PER_REQUEST.map((m) => `\`${m}\``).join(', ')}, and it is what a request costs to load and run.`,
+    '',
+    'The per-request engine by source module (minified bytes before gzip):',
+    '',
+    row(['module', 'minified']),
+    row(['---', '---:']),
+    ...sizes.engine.modules.map((m) => row([`\`${m.module}\``, kb(m.min)])),
     '',
     `The public-suffix data is imported only by ${sizes.tldtsImporters.map((p) => `\`${p}\``).join(', ')} (itself imported only by`,
     `${sizes.publicSuffixImporters.map((p) => `\`${p}\``).join(', ')}), whose one function \`isPublicSuffixOrIp\` is called only by \`parseConfiguredOrigin\`,`,
     'while `createPolicy` validates `https://*.domain` patterns. `decide()` parses request origins with',
     '`parseRequestOrigin` and never reaches it: the data costs bundle bytes and one module load, never per-request time.',
     '',
-    'By source module (minified bytes before gzip, without `tldts`):',
+    'The whole core by source module (minified bytes before gzip, without `tldts`):',
     '',
     row(['module', 'minified']),
     row(['---', '---:']),
@@ -186,7 +231,7 @@ export function renderSizes(sizes) {
     'The peers validate little of their configuration and carry no explanations; docs/conformance-peers.md shows how',
     'each fares on the conformance kit.',
     '',
-    `<!-- sizes ${JSON.stringify({ core: sizes.core, createPolicyOnly: sizes.createPolicyOnly, coreWithPublicSuffixData: sizes.coreWithPublicSuffixData, adapters: sizes.adapters, peers: sizes.peers })} -->`,
+    `<!-- sizes ${JSON.stringify({ core: sizes.core, engine: { min: sizes.engine.min, gzip: sizes.engine.gzip }, createPolicyOnly: sizes.createPolicyOnly, coreWithPublicSuffixData: sizes.coreWithPublicSuffixData, adapters: sizes.adapters, peers: sizes.peers })} -->`,
     '',
   ];
   return lines.join('\n');
@@ -195,5 +240,5 @@ export function renderSizes(sizes) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const sizes = await measureSizes();
   writeFileSync(DOC, renderSizes(sizes));
-  console.log(`wrote ${DOC}: core ${kb(sizes.core.gzip)} min + gzip without tldts (budget ${kb(sizes.budget)}), ${kb(sizes.coreWithPublicSuffixData.gzip)} with it`);
+  console.log(`wrote ${DOC}: per-request engine ${kb(sizes.engine.gzip)} min + gzip (budget ${kb(CORE_TARGET)}); whole core ${kb(sizes.core.gzip)} without tldts (budget ${kb(sizes.budget)}), ${kb(sizes.coreWithPublicSuffixData.gzip)} with it`);
 }
