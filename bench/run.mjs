@@ -73,11 +73,17 @@ const missing = [];
 let sanity = [];
 const errors = [];
 const groupSeconds = {};
+/** When each group's figures were measured: groups kept from an earlier run keep their time. */
+const groupRunAt = {};
 for (const group of ALL_GROUPS) {
   if (!selected.includes(group)) {
-    if (previous?.groups?.[group]) groups[group] = previous.groups[group];
+    if (previous?.groups?.[group]) {
+      groups[group] = previous.groups[group];
+      groupRunAt[group] = previous.groupRunAt?.[group] ?? previous.generatedAt;
+    }
     continue;
   }
+  groupRunAt[group] = new Date().toISOString();
   process.stderr.write(`\n[${group}]\n`);
   const groupStarted = performance.now();
   const result = await runGroup(group);
@@ -99,6 +105,7 @@ const results = {
   generatedAt: new Date().toISOString(),
   durationSeconds: 0,
   groupSeconds,
+  groupRunAt,
   quick: QUICK,
   machine,
   settings: { micro: { budgetMs: BUDGET_MS, rounds: ROUNDS, coreRounds: CORE_ROUNDS, frameworkRounds: FINE_ROUNDS }, http: raw.http?.settings ?? previous?.settings?.http },

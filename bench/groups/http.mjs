@@ -15,7 +15,7 @@ import { checkSubject } from '../lib/sanity.mjs';
 // autocannon counts time in whole seconds (a 0.5 s run lasts 1 s), so durations are integers
 const SECONDS = Math.max(1, Math.ceil(Number(process.env.BENCH_HTTP_SECONDS ?? 1)));
 const WARMUP_SECONDS = Math.max(1, Math.ceil(Number(process.env.BENCH_HTTP_WARMUP ?? 1)));
-const REPEATS = Number(process.env.BENCH_HTTP_REPEATS ?? (QUICK ? 1 : 3));
+const REPEATS = Number(process.env.BENCH_HTTP_REPEATS ?? (QUICK ? 1 : 5));
 const CONNECTIONS = (process.env.BENCH_HTTP_CONNECTIONS ?? '10,100').split(',').map(Number);
 const ONLY = process.env.BENCH_HTTP_FRAMEWORKS?.split(',');
 

@@ -43,7 +43,7 @@ export function machineTable(results) {
       ['Node.js', `${m.node} (V8 ${m.v8})`],
       ['OS', `${m.platform} ${m.release} ${m.arch}`],
       ['Load average when the run began', m.loadAverage.join(', ')],
-      ['Run', `${results.generatedAt}, ${results.durationSeconds} s in all`],
+      ['Run', runLine(results)],
       ['Core group', `subjects interleaved batch by batch (about 20 µs per batch), ${s.micro.coreRounds} rounds, median of batch means`],
       ['Hono and Fastify group', `apps interleaved batch by batch (32 requests per batch), ${s.micro.frameworkRounds} rounds, median of batch means`],
       ['Hostile-input and async groups', `mitata, ${s.micro.budgetMs} ms per measurement, ${s.micro.rounds} alternating rounds, median of medians`],
@@ -51,6 +51,15 @@ export function machineTable(results) {
     ],
     ['l', 'l'],
   );
+}
+
+/** When the figures were measured; names the groups kept from an earlier run, if any. */
+function runLine(results) {
+  const kept = Object.entries(results.groupRunAt ?? {}).filter(([group]) => !(group in (results.groupSeconds ?? {})));
+  const line = `${results.generatedAt}, ${results.durationSeconds} s`;
+  if (kept.length === 0) return `${line} in all`;
+  const rerun = Object.keys(results.groupSeconds ?? {});
+  return `${line} for ${rerun.join(', ') || 'no group'}; kept from earlier runs: ${kept.map(([group, at]) => `${group} (${at})`).join(', ')}`;
 }
 
 export function targetsTable(results) {
