@@ -121,7 +121,7 @@ describe('decideAsync', () => {
     );
   });
 
-  it('keeps at most originCache.max answers, least recently used out first: resolver calls follow an LRU model of that size', async () => {
+  it('keeps at most originCache.max answers and failures, least recently used out first: resolver calls follow an LRU model of that size', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 5 }),
@@ -137,7 +137,8 @@ describe('decideAsync', () => {
               calls++;
               return body(o);
             },
-            originCache: { max },
+            // failures kept as long as answers, so every entry ages alike within a run
+            originCache: { max, failureTtl: 60_000 },
             ...silent,
           });
           const model: string[] = []; // least recently used first
@@ -152,11 +153,8 @@ describe('decideAsync', () => {
               model.push(origin);
             } else {
               expect(calls - before, `miss for ${origin}`).toBe(1);
-              if (behaviours[i] !== 'throw') {
-                // failures are not cached
-                model.push(origin);
-                if (model.length > max) model.shift();
-              }
+              model.push(origin);
+              if (model.length > max) model.shift();
             }
             expect(d.allowed).toBe(behaviours[i] === 'allow');
           }
@@ -166,42 +164,53 @@ describe('decideAsync', () => {
     );
   });
 
-  it('denies (resolver-timeout, reported to onError, not cached) when the resolver is slower than resolverTimeout, ignores its late answer, and asks again once the TTL has passed', async () => {
+  it('denies a lookup slower than resolverTimeout (resolver-timeout, one onError report), ignores its late answer, answers the same for failureTtl without asking again, then asks again', async () => {
     vi.useFakeTimers();
     try {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 400 }), async (timeout, ttl, slowBy) => {
-          let calls = 0;
-          let slow = true;
-          const errors: unknown[] = [];
-          const policy = createPolicy({
-            origin: async () => {
-              calls++;
-              if (slow) await new Promise((resolve) => setTimeout(resolve, timeout + slowBy));
-              return true;
-            },
-            resolverTimeout: timeout,
-            originCache: { ttl },
-            onWarning: false,
-            onError: (e) => errors.push(e),
-          });
-          const req = { method: 'GET', origin: 'https://late.tenant.example' };
-          const first = policy.decideAsync(req);
-          await vi.advanceTimersByTimeAsync(timeout);
-          const d = await first;
-          expect(d.allowed).toBe(false);
-          expect(d.reason).toBe('resolver-timeout');
-          expect(errors).toHaveLength(1);
-          await vi.advanceTimersByTimeAsync(slowBy); // the late `true` arrives and must change nothing
-          slow = false;
-          expect((await policy.decideAsync(req)).allowed, 'a timeout is not cached').toBe(true);
-          expect(calls).toBe(2);
-          await policy.decideAsync(req);
-          expect(calls, 'an answer is cached within the TTL').toBe(2);
-          await vi.advanceTimersByTimeAsync(ttl);
-          await policy.decideAsync(req);
-          expect(calls, 'and looked up again after it').toBe(3);
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 500 }),
+          fc.integer({ min: 1, max: 5000 }),
+          fc.integer({ min: 1, max: 400 }),
+          fc.integer({ min: 0, max: 3000 }),
+          async (timeout, ttl, slowBy, failureTtl) => {
+            let calls = 0;
+            let slow = true;
+            const errors: unknown[] = [];
+            const policy = createPolicy({
+              origin: async () => {
+                calls++;
+                if (slow) await new Promise((resolve) => setTimeout(resolve, timeout + slowBy));
+                return true;
+              },
+              resolverTimeout: timeout,
+              originCache: { ttl, failureTtl },
+              onWarning: false,
+              onError: (e) => errors.push(e),
+            });
+            const req = { method: 'GET', origin: 'https://late.tenant.example' };
+            const first = policy.decideAsync(req);
+            await vi.advanceTimersByTimeAsync(timeout);
+            const d = await first;
+            expect(d.allowed).toBe(false);
+            expect(d.reason).toBe('resolver-timeout');
+            expect(errors).toHaveLength(1);
+            await vi.advanceTimersByTimeAsync(slowBy); // the late `true` arrives and must change nothing
+            slow = false;
+            if (slowBy < failureTtl) {
+              const again = await policy.decideAsync(req);
+              expect([again.reason, calls, errors.length], 'a failure is remembered for failureTtl, and reported once').toEqual(['resolver-timeout', 1, 1]);
+              await vi.advanceTimersByTimeAsync(failureTtl - slowBy);
+            }
+            expect((await policy.decideAsync(req)).allowed, 'asked again once failureTtl has passed').toBe(true);
+            expect(calls).toBe(2);
+            await policy.decideAsync(req);
+            expect(calls, 'an answer is cached within the TTL').toBe(2);
+            await vi.advanceTimersByTimeAsync(ttl);
+            await policy.decideAsync(req);
+            expect(calls, 'and looked up again after it').toBe(3);
+          },
+        ),
         { numRuns: 40 },
       );
     } finally {

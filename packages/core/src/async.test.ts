@@ -66,13 +66,42 @@ describe('decideAsync with async origin resolvers', () => {
     expect(resolver).toHaveBeenCalledTimes(4);
   });
 
-  it('turns a rejecting resolver into a denial reported to onError, and does not cache it', async () => {
-    const onError = vi.fn();
+  it('turns a rejecting resolver into a denial reported to onError, remembered for failureTtl (1 s by default) so a database that is down is not asked on every request', async () => {
+    vi.useFakeTimers();
+    try {
+      const onError = vi.fn();
+      let down = true;
+      const resolver = vi.fn(async () => {
+        if (down) throw new Error('db down');
+        return true;
+      });
+      const policy = createPolicy({ origin: resolver, onError });
+      const d = await policy.decideAsync(get('https://t.example'));
+      expect(d).toMatchObject({ allowed: false, reason: 'resolver-error', headers: {} });
+      expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'db down' }), { phase: 'origin-resolver', origin: 'https://t.example' });
+      for (let i = 0; i < 50; i++) expect((await policy.decideAsync(get('https://t.example'))).reason).toBe('resolver-error');
+      expect([resolver.mock.calls.length, onError.mock.calls.length]).toEqual([1, 1]);
+      // another origin is its own lookup
+      await policy.decideAsync(get('https://u.example'));
+      expect(resolver).toHaveBeenCalledTimes(2);
+      down = false;
+      await vi.advanceTimersByTimeAsync(999);
+      expect((await policy.decideAsync(get('https://t.example'))).allowed).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await policy.decideAsync(get('https://t.example'))).allowed).toBe(true);
+      expect(resolver).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it.each([
+    ['failureTtl: 0', { failureTtl: 0 }],
+    ['ttl: 0 (always ask), which failureTtl follows unless set', { ttl: 0 }],
+  ])('asks a failing resolver again on the next request with %s', async (_name, originCache) => {
     const resolver = vi.fn(async () => { throw new Error('db down'); });
-    const policy = createPolicy({ origin: resolver, onError });
-    const d = await policy.decideAsync(get('https://t.example'));
-    expect(d).toMatchObject({ allowed: false, reason: 'resolver-error', headers: {} });
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'db down' }), { phase: 'origin-resolver', origin: 'https://t.example' });
+    const policy = createPolicy({ origin: resolver, originCache, onError: () => undefined });
+    await policy.decideAsync(get('https://t.example'));
     await policy.decideAsync(get('https://t.example'));
     expect(resolver).toHaveBeenCalledTimes(2);
   });

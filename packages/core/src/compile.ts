@@ -61,7 +61,7 @@ const PEER_OPTION_HINTS: Readonly<Record<string, string>> = {
 };
 
 export const DEFAULT_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'POST']);
-export const DEFAULT_CACHE = Object.freeze({ max: 1000, ttl: 60_000 });
+export const DEFAULT_CACHE = Object.freeze({ max: 1000, ttl: 60_000, failureTtl: 1000 });
 export const DEFAULT_RESOLVER_TIMEOUT = 2000;
 
 /** A name list after validation. */
@@ -93,7 +93,7 @@ export interface Compiled {
   readonly isAsync: boolean;
   readonly onDecision: ((decision: Decision, request: RequestFacts) => void) | undefined;
   readonly onError: (error: unknown, context: ErrorContext) => void;
-  readonly cache: { readonly max: number; readonly ttl: number } | undefined;
+  readonly cache: { readonly max: number; readonly ttl: number; readonly failureTtl: number } | undefined;
   readonly resolverTimeout: number;
   readonly fallback: Policy | undefined;
   readonly warnings: readonly ConfigWarning[];
@@ -302,17 +302,25 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
   else if (o.originCache !== undefined) {
     const c = o.originCache as Record<string, unknown>;
     if (typeof c !== 'object' || c === null) {
-      p.add('option.invalid-type', 'originCache', '`originCache` must be an object `{ max, ttl }` or false.', 'Write e.g. `originCache: { max: 1000, ttl: 60000 }`.');
+      p.add('option.invalid-type', 'originCache', '`originCache` must be an object `{ max, ttl, failureTtl }` or false.', 'Write e.g. `originCache: { max: 1000, ttl: 60000 }`.');
     } else {
       const max = c.max ?? DEFAULT_CACHE.max;
       const ttl = c.ttl ?? DEFAULT_CACHE.ttl;
+      // by default no longer than answers are kept: `ttl: 0` (always ask) asks again after failures too
+      const failureTtl = c.failureTtl ?? (typeof ttl === 'number' ? Math.min(DEFAULT_CACHE.failureTtl, ttl) : DEFAULT_CACHE.failureTtl);
       if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
         p.add('option.out-of-range', 'originCache.max', '`originCache.max` must be a whole number of entries, at least 1.', 'Use e.g. 1000, or `originCache: false` to disable caching.');
       }
       if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) {
         p.add('option.out-of-range', 'originCache.ttl', '`originCache.ttl` must be a number of milliseconds, 0 or more.', 'Use e.g. 60000.');
       }
-      cache = { max: max as number, ttl: ttl as number };
+      if (typeof failureTtl !== 'number' || !Number.isFinite(failureTtl) || failureTtl < 0) {
+        p.add('option.out-of-range', 'originCache.failureTtl', '`originCache.failureTtl` must be a number of milliseconds, 0 or more: how long a failed lookup is denied without asking the resolver again.', 'Use e.g. 1000, or 0 to ask again on the next request.');
+      }
+      for (const key of Object.keys(c)) {
+        if (key !== 'max' && key !== 'ttl' && key !== 'failureTtl') p.add('option.unknown', `originCache.${key}`, `\`originCache\` has no option \`${key}\`.`, 'Use `max`, `ttl` and `failureTtl`.');
+      }
+      cache = { max: max as number, ttl: ttl as number, failureTtl: failureTtl as number };
     }
   }
   let resolverTimeout = DEFAULT_RESOLVER_TIMEOUT;

@@ -77,6 +77,8 @@ describe('createPolicy rejects invalid and insecure configuration', () => {
     { desc: 'preflightStatus and its alias disagreeing', options: { origin: '*', preflightStatus: 204, optionsSuccessStatus: 200 }, code: 'option.conflict', path: 'optionsSuccessStatus' },
     { desc: 'a non-function hook', options: { origin: '*', onDecision: 'log' }, code: 'option.invalid-type', path: 'onDecision' },
     { desc: 'a cache of size 0', options: { origin: '*', originCache: { max: 0 } }, code: 'option.out-of-range', path: 'originCache.max' },
+    { desc: 'a negative failureTtl', options: { origin: '*', originCache: { failureTtl: -1 } }, code: 'option.out-of-range', path: 'originCache.failureTtl' },
+    { desc: 'an unknown originCache option', options: { origin: '*', originCache: { maxAge: 1000 } }, code: 'option.unknown', path: 'originCache.maxAge' },
     { desc: 'a zero resolver timeout', options: { origin: '*', resolverTimeout: 0 }, code: 'option.out-of-range', path: 'resolverTimeout' },
     { desc: 'report-only without a fallback', options: { origin: '*', reportOnly: {}, onDecision: () => undefined }, code: 'reportOnly.missing-fallback', path: 'reportOnly' },
     { desc: 'report-only without onDecision', options: { origin: 'https://a.example', reportOnly: { fallback: { origin: '*' } } }, code: 'reportOnly.missing-reporter', path: 'onDecision' },

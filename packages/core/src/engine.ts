@@ -123,14 +123,16 @@ function failureOf(error: unknown): ResolverFailure {
 }
 
 interface CacheEntry {
-  readonly allowed: boolean;
+  /** `'predicate'` (allowed), `'origin-not-allowed'`, or the failure of the last lookup. */
+  readonly verdict: Verdict;
   readonly expires: number;
 }
 
 /**
  * Answers of origin predicates for `decideAsync`: a bounded cache with a TTL (least recently
  * used entries leave first), one shared lookup per origin at a time, and a timeout. Failures and
- * timeouts are denials, reported to `onError`, and not cached.
+ * timeouts are denials, reported to `onError` once per failed lookup, and remembered for the
+ * shorter `failureTtl` so that a resolver that is down is not asked again on every request.
  */
 class ResolverCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -147,7 +149,7 @@ class ResolverCache {
           // refresh recency: Map keeps insertion order, so the first key is the least recent
           this.entries.delete(origin);
           this.entries.set(origin, hit);
-          return hit.allowed ? 'predicate' : 'origin-not-allowed';
+          return hit.verdict;
         }
         this.entries.delete(origin);
       }
@@ -176,7 +178,7 @@ class ResolverCache {
     } finally {
       this.inFlight.delete(origin);
     }
-    if (isMatch(verdict) || verdict === 'origin-not-allowed') this.remember(origin, isMatch(verdict));
+    this.remember(origin, verdict);
     return verdict;
   }
 
@@ -212,14 +214,16 @@ class ResolverCache {
     });
   }
 
-  private remember(origin: string, allowed: boolean): void {
+  private remember(origin: string, verdict: Verdict): void {
     const cache = this.c.cache;
-    if (cache === undefined || cache.ttl === 0) return;
+    if (cache === undefined) return;
+    const ttl = isMatch(verdict) || verdict === 'origin-not-allowed' ? cache.ttl : cache.failureTtl;
+    if (ttl === 0) return;
     if (this.entries.size >= cache.max) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    this.entries.set(origin, { allowed, expires: Date.now() + cache.ttl });
+    this.entries.set(origin, { verdict, expires: Date.now() + ttl });
   }
 }
 

@@ -101,8 +101,15 @@ export interface CommonCorsOptions {
   readonly reportOnly?: { readonly fallback: CorsOptions | Policy };
   /** Adds a `Corsica-Debug` header saying why a request was denied. Never adds an allow header. */
   readonly debug?: boolean;
-  /** Cache of async origin resolver answers. Default `{ max: 1000, ttl: 60000 }`; `false` disables. */
-  readonly originCache?: { readonly max?: number; readonly ttl?: number } | false;
+  /**
+   * Cache of async origin resolver answers: at most `max` origins (least recently used leave
+   * first), answers kept `ttl` ms, failed lookups (a throw, a rejection, a timeout) denied for
+   * `failureTtl` ms without asking the resolver again, so a database that is down is not asked
+   * on every request. Default `{ max: 1000, ttl: 60000, failureTtl: 1000 }` (`failureTtl` is
+   * never longer than `ttl` unless set); `false` disables caching (concurrent lookups of one
+   * origin still share one call).
+   */
+  readonly originCache?: { readonly max?: number; readonly ttl?: number; readonly failureTtl?: number } | false;
   /** Milliseconds an async origin resolver may take before the request is denied. Default 2000. */
   readonly resolverTimeout?: number;
 }
