@@ -6,10 +6,10 @@
  */
 export { TEST_MAX_HEADER_SIZE, listen, send, sendRaw } from './http.js';
 export type { HeaderLine, Started, TestRequest, TestResponse } from './http.js';
-export { serveFetch } from './node-bridge.js';
+export { fetchListener, serveFetch } from './node-bridge.js';
 export { suiteRoutes } from './routes.js';
 export type { SuiteRoutes } from './routes.js';
-export type { FetchHandler } from './node-bridge.js';
+export type { FetchHandler, FetchListenerOptions } from './node-bridge.js';
 export {
   ALLOWED_ACTUAL_HEADERS,
   ALLOWED_PREFLIGHT_HEADERS,

@@ -5,8 +5,6 @@
  * surfaces before any port is open.
  */
 import http from 'node:http';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { isPolicy } from '@corsica/core';
 import type { CorsOptions, Policy } from '@corsica/core';
 import { cors as expressCors } from '@corsica/express';
@@ -14,6 +12,7 @@ import fastifyCors from '@corsica/fastify';
 import { withCors } from '@corsica/fetch';
 import { cors as honoCors } from '@corsica/hono';
 import { cors as koaCors } from '@corsica/koa';
+import { fetchListener } from '@corsica/test-utils/node-bridge';
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express';
@@ -186,54 +185,9 @@ function buildFetch(input: CorsInput): BuiltServer {
     // the handler's only throw is /boom; withCors then sends its 500 with CORS headers
     { onError: (error) => logUnexpected(error) },
   );
-  return plain(createServer(fetchBridge(handler)));
-}
-
-/**
- * Serves a fetch handler on node:http the way Workers, Deno and Bun hand requests over: one Web
- * `Request` (header lines appended in order, so `Headers` joins repeated ones with `, `), one
- * `Response` out.
- */
-function fetchBridge(handler: (request: Request) => Promise<Response | undefined | void>): http.RequestListener {
-  return (req, res) => {
-    void (async () => {
-      const method = req.method ?? 'GET';
-      let request: Request;
-      try {
-        const headers = new Headers();
-        for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-        const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
-        request = new Request(`http://127.0.0.1${req.url ?? '/'}`, {
-          method,
-          headers,
-          body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
-          duplex: 'half',
-        } as RequestInit);
-      } catch {
-        // The Fetch standard cannot represent this request (CONNECT, TRACE and TRACK are
-        // forbidden methods): a runtime refuses it before any handler, so does the bridge.
-        res.writeHead(405, { 'content-type': 'text/plain' }).end('method not representable as a Request');
-        return;
-      }
-      const response = await handler(request);
-      if (response === undefined || response === null) {
-        res.writeHead(501).end('no response');
-        return;
-      }
-      const out: Record<string, string | string[]> = {};
-      response.headers.forEach((value, name) => {
-        out[name] = name === 'set-cookie' ? response.headers.getSetCookie() : value;
-      });
-      res.writeHead(response.status, response.statusText, out);
-      if (response.body === null || method === 'HEAD') res.end();
-      else Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res);
-    })().catch((error: unknown) => {
-      // what a runtime does with an uncaught error; logged, and the fuzz counts the 500
-      console.error('fetch bridge: uncaught', error);
-      if (!res.headersSent) res.writeHead(500).end('uncaught');
-      else res.destroy();
-    });
-  };
+  // the fuzz sends hostile or missing Host values and bodies without announcing them: the
+  // Request URL is always 127.0.0.1, a body only when announced, and uncaught errors are logged
+  return plain(createServer(fetchListener(handler, { host: 'loopback', bodyOnlyWhenAnnounced: true, onUncaught: (error) => console.error('fetch bridge: uncaught', error) })));
 }
 
 /**
