@@ -131,8 +131,8 @@ interface CacheEntry {
 /**
  * Answers of origin predicates for `decideAsync`: a bounded cache with a TTL (least recently
  * used entries leave first), one shared lookup per origin at a time, and a timeout. Failures and
- * timeouts are denials, reported to `onError` once per failed lookup, and remembered for the
- * shorter `failureTtl` so that a resolver that is down is not asked again on every request.
+ * timeouts are denials, reported to `onError` once per failed lookup, and remembered for
+ * `failureTtl` (1 s by default) so that a resolver that is down is not asked on every request.
  */
 class ResolverCache {
   private readonly entries = new Map<string, CacheEntry>();
