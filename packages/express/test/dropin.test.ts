@@ -4,10 +4,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CorsConfigError, createPolicy } from '@corsica/core';
-import type { ConfigWarning, CorsOptions, ErrorContext } from '@corsica/core';
+import type { CorsOptions } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, configErrorOf, describeDropIn, expectVary, preflight, send } from '@corsica/test-utils';
-import type { TestApp, TestRequest } from '@corsica/test-utils';
+import { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, configErrorOf, describeDropIn, expectOptionRow, expectVary, preflight, recordReports, send } from '@corsica/test-utils';
+import type { OptionRow, TestApp } from '@corsica/test-utils';
 import type { CorsOptionsDelegate, CorsPackageOptions, CorsRequest } from '../src/index.js';
 import { cors } from '../src/index.js';
 import { EXPRESS, startApp } from './app.js';
@@ -15,12 +15,6 @@ import { EXPRESS, startApp } from './app.js';
 const express5 = EXPRESS.find((v) => v.major === 5)!;
 
 /** What a test hears from Corsica: warnings (by code) and onError reports. */
-function listener(): { warnings: string[]; errors: { error: unknown; context: ErrorContext }[]; hooks: Pick<CorsOptions, 'onWarning' | 'onError'> } {
-  const warnings: string[] = [];
-  const errors: { error: unknown; context: ErrorContext }[] = [];
-  return { warnings, errors, hooks: { onWarning: (w: ConfigWarning) => warnings.push(w.code), onError: (error, context) => errors.push({ error, context }) } };
-}
-
 // --- the tutorials' configurations (issue 10), as their authors wrote them ---------------------
 
 const allowlist = [SITE, ADMIN_SITE];
@@ -65,7 +59,7 @@ const config4 = (): CorsPackageOptions => ({
 });
 
 describe.each(EXPRESS)('the tutorials’ configurations on $name', (version) => {
-  const one = listener();
+  const one = recordReports();
   describeDropIn('configuration 1: a callback allowlist with credentials', () => startApp(version, [cors({ ...config1(), ...one.hooks })]), {
     allowed: allowlist,
     denied: [STRANGER, 'https://www.example.com.evil.test'],
@@ -91,7 +85,7 @@ describe.each(EXPRESS)('the tutorials’ configurations on $name', (version) => 
     deniedReason: 'origin-not-allowed',
   });
 
-  const three = listener();
+  const three = recordReports();
   describeDropIn('configuration 3: one exact origin with credentials and maxAge 86400', () => startApp(version, [cors({ ...config3(), onWarning: three.hooks.onWarning })]), {
     allowed: [SITE],
     denied: [ADMIN_SITE, STRANGER],
@@ -104,7 +98,7 @@ describe.each(EXPRESS)('the tutorials’ configurations on $name', (version) => 
     expect(three.warnings).toEqual(['maxAge.above-browser-cap']);
   });
 
-  const four = listener();
+  const four = recordReports();
   describeDropIn('configuration 4: a callback over production, a preview host and localhost', () => startApp(version, [cors({ ...config4(), ...four.hooks })]), {
     allowed: whitelist,
     denied: ['https://other-site.netlify.app', 'http://localhost:3001', 'https://example.com'],
@@ -129,7 +123,7 @@ describe.each(EXPRESS)('the tutorials’ configurations on $name', (version) => 
     });
 
     describe('origin: true without credentials', () => {
-      const five = listener();
+      const five = recordReports();
       let app: TestApp;
       beforeAll(async () => {
         app = await startApp(version, [cors({ origin: true, onWarning: five.hooks.onWarning })]);
@@ -157,7 +151,7 @@ describe.each(EXPRESS)('the tutorials’ configurations on $name', (version) => 
     });
 
     describe('with the same options on both lines', () => {
-      const six = listener();
+      const six = recordReports();
       let app: TestApp;
       beforeAll(async () => {
         const options = { ...config4(), ...six.hooks };
@@ -191,21 +185,10 @@ describe.each(EXPRESS)('the tutorials’ configurations on $name', (version) => 
 
 // --- every documented `cors` option -------------------------------------------------------------
 
-interface OptionRow {
-  readonly option: string;
-  readonly desc: string;
-  readonly options: CorsPackageOptions | CorsOptions;
-  readonly request: TestRequest;
-  readonly status: number;
-  /** The CORS headers of the answer, exactly. */
-  readonly cors: Record<string, string>;
-  /** Warning codes at start-up, in any order. */
-  readonly warnings?: readonly string[];
-}
 
 const tellsAll = (origin: CorsPackageOptions['origin']) => ({ origin, methods: 'GET,PUT', allowedHeaders: 'Content-Type' }) as const;
 
-const optionRows: readonly OptionRow[] = [
+const optionRows: readonly OptionRow<CorsPackageOptions | CorsOptions>[] = [
   { option: 'origin', desc: 'a string: that one origin, sent as is', options: { origin: SITE }, request: { headers: [['Origin', SITE]] }, status: 200, cors: { 'access-control-allow-origin': SITE } },
   { option: 'origin', desc: 'an anchored RegExp: the matching origin, echoed', options: { origin: /^https:\/\/[a-z]+\.example\.com$/ }, request: { headers: [['Origin', ADMIN_SITE]] }, status: 200, cors: { 'access-control-allow-origin': ADMIN_SITE } },
   { option: 'origin', desc: 'a list of strings and RegExps', options: { origin: [SITE, /^https:\/\/[a-z0-9-]+\.netlify\.app$/] }, request: { headers: [['Origin', NETLIFY_SITE]] }, status: 200, cors: { 'access-control-allow-origin': NETLIFY_SITE } },
@@ -230,18 +213,7 @@ const optionRows: readonly OptionRow[] = [
 ];
 
 describe('every documented `cors` option, on Express 5', () => {
-  it.each(optionRows)('$option: $desc', async ({ options, request, status, cors: want, warnings = [] }) => {
-    const heard: string[] = [];
-    const app = await startApp(express5, [cors({ ...options, onWarning: (w) => heard.push(w.code) } as CorsPackageOptions)]);
-    try {
-      const res = await send(app.baseUrl, { path: '/ok', ...request });
-      expect(res.status).toBe(status);
-      expect(res.cors).toEqual(want);
-      expect(heard.sort()).toEqual([...warnings].sort());
-    } finally {
-      await app.close();
-    }
-  });
+  it.each(optionRows)('$option: $desc', (row) => expectOptionRow(row, (options, onWarning) => startApp(express5, [cors({ ...options, onWarning } as CorsPackageOptions)])));
 
   it.each([
     { option: 'origin', desc: 'true with credentials', options: { origin: true, credentials: true }, code: 'origin.wildcard-with-credentials' },
@@ -269,7 +241,7 @@ describe('every documented `cors` option, on Express 5', () => {
 type Callback = (error: Error | null, origin?: unknown) => void;
 
 describe('an (origin, callback) function, on Express 5', () => {
-  const heard = listener();
+  const heard = recordReports();
   let app: TestApp;
   const answers: Record<string, (cb: Callback) => unknown> = {
     'https://yes.example.com': (cb) => cb(null, true),
@@ -328,7 +300,7 @@ describe('an (origin, callback) function, on Express 5', () => {
 
 describe('the per-request options delegate, on Express 5', () => {
   it('follows the delegate’s answer per request, varies every answer on Origin, and compiles each distinct answer once', async () => {
-    const heard = listener();
+    const heard = recordReports();
     // the cors README's delegate: a fresh options object on every request
     const delegate: CorsOptionsDelegate<CorsRequest> = (req, callback) => {
       const listed = allowlist.includes(req.headers.origin ?? '');

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CorsConfigError, createPolicy } from '@corsica/core';
-import type { ConfigWarning, CorsOptions, ErrorContext } from '@corsica/core';
+import type { ConfigWarning, CorsOptions } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, configErrorOf, describeDropIn, expectVary, preflight, send } from '@corsica/test-utils';
-import type { TestRequest } from '@corsica/test-utils';
+import { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, configErrorOf, describeDropIn, expectOptionRow, expectVary, preflight, putPreflight as put, recordReports, send } from '@corsica/test-utils';
+import type { OptionRow } from '@corsica/test-utils';
 import type { FastifyInstance } from 'fastify';
 import cors from '../src/index.js';
 import type { FastifyCorsOptions, FastifyCorsPackageOptions } from '../src/index.js';
@@ -17,12 +17,6 @@ const v5 = VERSIONS.find((v) => v.major === 5)!;
 
 /** Starts the suite's app behind one registration of `options`, as written. */
 const start = (create = v5.create) => (options: FastifyCorsOptions) => startAppWith(create)(options as CorsOptions);
-
-function listener(): { warnings: string[]; errors: { error: unknown; context: ErrorContext }[]; hooks: Pick<CorsOptions, 'onWarning' | 'onError'> } {
-  const warnings: string[] = [];
-  const errors: { error: unknown; context: ErrorContext }[] = [];
-  return { warnings, errors, hooks: { onWarning: (w: ConfigWarning) => warnings.push(w.code), onError: (error, context) => errors.push({ error, context }) } };
-}
 
 // --- tutorial configurations -------------------------------------------------------------------
 
@@ -54,7 +48,7 @@ const asyncAllowlist = (): FastifyCorsPackageOptions => ({
 
 for (const version of VERSIONS) {
   describe(`@fastify/cors tutorials on ${version.label}`, () => {
-    const one = listener();
+    const one = recordReports();
     describeDropIn('the README’s origin function (localhost only)', () => start(version.create)({ ...localhostOnly(), ...one.hooks }), {
       allowed: [LOCAL_DEV, 'http://localhost:5173'],
       denied: [STRANGER, 'http://127.0.0.1:3000'],
@@ -68,7 +62,7 @@ for (const version of VERSIONS) {
       expect(one.errors.every((e) => e.context.phase === 'origin-resolver')).toBe(true);
     });
 
-    const two = listener();
+    const two = recordReports();
     describeDropIn('an async allowlist with credentials, hook: preHandler and cacheControl', () => start(version.create)({ ...asyncAllowlist(), ...two.hooks }), {
       allowed: allowlist,
       denied: [STRANGER, 'https://www.example.com.evil.test'],
@@ -107,22 +101,10 @@ describe('@fastify/cors’s cors-for-everything call', () => {
 
 // --- every documented @fastify/cors option ------------------------------------------------------
 
-interface OptionRow {
-  readonly option: string;
-  readonly desc: string;
-  readonly options: FastifyCorsOptions;
-  readonly request: TestRequest;
-  readonly status: number;
-  readonly cors: Record<string, string>;
-  readonly warnings?: readonly string[];
-  /** Other response headers to check (`undefined`: absent). */
-  readonly headers?: Readonly<Record<string, string | undefined>>;
-}
 
-const put = (origin: string, requestHeaders?: string): TestRequest => ({ method: 'OPTIONS', headers: preflight(origin, 'PUT', requestHeaders) });
 const listed = { methods: ['PUT'], allowedHeaders: ['Content-Type'] } as const;
 
-const optionRows: readonly OptionRow[] = [
+const optionRows: readonly OptionRow<FastifyCorsOptions>[] = [
   { option: 'origin', desc: 'a string: that one origin', options: { origin: SITE }, request: { headers: [['Origin', SITE]] }, status: 200, cors: { 'access-control-allow-origin': SITE } },
   { option: 'origin', desc: '"*": any origin', options: { origin: '*' }, request: { headers: [['Origin', STRANGER]] }, status: 200, cors: { 'access-control-allow-origin': '*' } },
   { option: 'origin', desc: 'an anchored RegExp', options: { origin: /^https:\/\/[a-z0-9-]+\.netlify\.app$/ }, request: { headers: [['Origin', NETLIFY_SITE]] }, status: 200, cors: { 'access-control-allow-origin': NETLIFY_SITE } },
@@ -153,20 +135,10 @@ const optionRows: readonly OptionRow[] = [
 ];
 
 describe('every documented @fastify/cors option, on Fastify 5', () => {
-  it.each(optionRows)('$option: $desc', async ({ options, request, status, cors: want, warnings = [], headers = {} }) => {
-    const heard: string[] = [];
-    const hooked = typeof options === 'function' || 'delegator' in options ? options : { ...options, onWarning: (w: ConfigWarning) => heard.push(w.code) };
-    const app = await start()(hooked as FastifyCorsOptions);
-    try {
-      const res = await send(app.baseUrl, { path: '/ok', ...request });
-      expect(res.status).toBe(status);
-      expect(res.cors).toEqual(want);
-      for (const [name, value] of Object.entries(headers)) expect(res.header(name)).toBe(value);
-      expect(heard.sort()).toEqual([...warnings].sort());
-    } finally {
-      await app.close();
-    }
-  });
+  it.each(optionRows)('$option: $desc', (row) =>
+    // a delegator builds its options per request, so it has no place for onWarning
+    expectOptionRow(row, (options, onWarning) => start()((typeof options === 'function' || 'delegator' in options ? options : { ...options, onWarning }) as FastifyCorsOptions)),
+  );
 
   it.each([
     { option: 'origin', desc: 'true with credentials', options: { origin: true, credentials: true }, code: 'origin.wildcard-with-credentials' },

@@ -3,10 +3,10 @@
  * functions of `(origin, c)`, over real HTTP with @hono/node-server.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConfigWarning, CorsOptions, ErrorContext } from '@corsica/core';
+import type { CorsOptions } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ADMIN_SITE, NETLIFY_SITE, SITE, STRANGER, NO_OPTIONS_FIX, configErrorOf, describeDropIn, preflight, send } from '@corsica/test-utils';
-import type { TestRequest } from '@corsica/test-utils';
+import { ADMIN_SITE, NETLIFY_SITE, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeDropIn, expectOptionRow, preflight, putPreflight as put, recordReports, send } from '@corsica/test-utils';
+import type { OptionRow } from '@corsica/test-utils';
 import { cors } from '../src/index.js';
 import type { HonoCorsPackageOptions } from '../src/index.js';
 import { startApp } from './app.js';
@@ -14,12 +14,6 @@ import { startApp } from './app.js';
 // Node's own Response: see app.ts (node-server's globals break HEAD in hono 4.13)
 const serving = { globals: false };
 const start = (options: HonoCorsPackageOptions) => startApp([options as CorsOptions], serving);
-
-function listener(): { warnings: string[]; errors: { error: unknown; context: ErrorContext }[]; hooks: Pick<CorsOptions, 'onWarning' | 'onError'> } {
-  const warnings: string[] = [];
-  const errors: { error: unknown; context: ErrorContext }[] = [];
-  return { warnings, errors, hooks: { onWarning: (w: ConfigWarning) => warnings.push(w.code), onError: (error, context) => errors.push({ error, context }) } };
-}
 
 /** The hono docs' origin function: subdomains of example.com, otherwise a fixed origin. */
 const docsOrigin = (): HonoCorsPackageOptions => ({
@@ -39,7 +33,7 @@ const docsList = (): HonoCorsPackageOptions => ({
   credentials: true,
 });
 
-const one = listener();
+const one = recordReports();
 describeDropIn('hono/cors: the docs’ origin function (origin, c)', () => start({ ...docsOrigin(), ...one.hooks }), {
   allowed: [SITE, ADMIN_SITE],
   denied: [STRANGER, 'https://example.com.evil.test', 'https://evil-example.com'],
@@ -79,21 +73,11 @@ describe('hono/cors’s defaults, refused', () => {
 
 // --- every documented hono/cors option ---------------------------------------------------------
 
-interface OptionRow {
-  readonly option: string;
-  readonly desc: string;
-  readonly options: HonoCorsPackageOptions;
-  readonly request: TestRequest;
-  readonly status: number;
-  readonly cors: Record<string, string>;
-  readonly warnings?: readonly string[];
-}
 
-const put = (origin: string, requestHeaders?: string): TestRequest => ({ method: 'OPTIONS', headers: preflight(origin, 'PUT', requestHeaders) });
 const listed = { allowMethods: ['PUT'], allowHeaders: ['Content-Type'] } as const;
 const putOk = (origin: string) => ({ 'access-control-allow-origin': origin, 'access-control-allow-methods': 'PUT', 'access-control-allow-headers': 'Content-Type' });
 
-const optionRows: readonly OptionRow[] = [
+const optionRows: readonly OptionRow<HonoCorsPackageOptions>[] = [
   { option: 'origin', desc: 'a string', options: { origin: SITE, ...listed }, request: { headers: [['Origin', SITE]] }, status: 200, cors: { 'access-control-allow-origin': SITE } },
   { option: 'origin', desc: 'a list', options: { origin: [SITE, ADMIN_SITE], ...listed }, request: { headers: [['Origin', ADMIN_SITE]] }, status: 200, cors: { 'access-control-allow-origin': ADMIN_SITE } },
   { option: 'origin', desc: '(origin, c): c is the request’s context', options: { origin: (origin, c) => (c.req.header('X-Tenant') === 'a' ? origin : null), ...listed }, request: { headers: [['Origin', NETLIFY_SITE], ['X-Tenant', 'a']] }, status: 200, cors: { 'access-control-allow-origin': NETLIFY_SITE } },
@@ -114,18 +98,7 @@ const optionRows: readonly OptionRow[] = [
 ];
 
 describe('every documented hono/cors option', () => {
-  it.each(optionRows)('$option: $desc', async ({ options, request, status, cors: want, warnings = [] }) => {
-    const heard: string[] = [];
-    const app = await start({ ...options, onWarning: (w) => heard.push(w.code) });
-    try {
-      const res = await send(app.baseUrl, { path: '/ok', ...request });
-      expect(res.status).toBe(status);
-      expect(res.cors).toEqual(want);
-      expect(heard.sort()).toEqual([...warnings].sort());
-    } finally {
-      await app.close();
-    }
-  });
+  it.each(optionRows)('$option: $desc', (row) => expectOptionRow(row, (options, onWarning) => start({ ...options, onWarning })));
 
   it('calls (origin, c) on every request with an Origin, never for requests without one', async () => {
     const seen: string[] = [];
@@ -152,7 +125,7 @@ describe('every documented hono/cors option', () => {
     { desc: 'rejects', origin: async () => Promise.reject(new Error('tenant lookup failed')) },
     { desc: 'answers an Error', origin: () => new Error('tenant lookup failed') },
   ])('denies without a 5xx when (origin, c) $desc, reported as origin-callback-error', async ({ origin }) => {
-    const heard = listener();
+    const heard = recordReports();
     const app = await start({ origin: (o: string, c: unknown) => (c ? origin() : o), ...listed, ...heard.hooks });
     try {
       const res = await send(app.baseUrl, { path: '/decision', headers: [['Origin', SITE]] });
@@ -165,7 +138,7 @@ describe('every documented hono/cors option', () => {
   });
 
   it('answers a preflight with only the safelisted methods when allowMethods throws, and reports it', async () => {
-    const heard = listener();
+    const heard = recordReports();
     const app = await start({
       origin: SITE,
       allowMethods: () => {

@@ -3,10 +3,10 @@
  * functions of `ctx`, over real HTTP on Koa 2 and 3.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConfigWarning, CorsOptions, ErrorContext } from '@corsica/core';
+import type { CorsOptions } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ADMIN_SITE, LOCAL_DEV, SITE, STRANGER, NO_OPTIONS_FIX, configErrorOf, describeDropIn, expectVary, preflight, send } from '@corsica/test-utils';
-import type { TestRequest } from '@corsica/test-utils';
+import { ADMIN_SITE, LOCAL_DEV, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeDropIn, expectOptionRow, expectVary, preflight, putPreflight as put, recordReports, send } from '@corsica/test-utils';
+import type { OptionRow } from '@corsica/test-utils';
 import type { Context } from 'koa';
 import { cors } from '../src/index.js';
 import type { KoaCorsPackageOptions } from '../src/index.js';
@@ -14,12 +14,6 @@ import { KOA, startApp } from './app.js';
 
 const koa3 = KOA.find((v) => v.name === 'Koa 3')!;
 const start = (options: KoaCorsPackageOptions, version = koa3) => startApp(version, [cors(options)]);
-
-function listener(): { warnings: string[]; errors: { error: unknown; context: ErrorContext }[]; hooks: Pick<CorsOptions, 'onWarning' | 'onError'> } {
-  const warnings: string[] = [];
-  const errors: { error: unknown; context: ErrorContext }[] = [];
-  return { warnings, errors, hooks: { onWarning: (w: ConfigWarning) => warnings.push(w.code), onError: (error, context) => errors.push({ error, context }) } };
-}
 
 const allowlist = [SITE, ADMIN_SITE];
 
@@ -63,23 +57,11 @@ describe('@koa/cors’s defaults, refused', () => {
 
 // --- every documented @koa/cors option -----------------------------------------------------------
 
-interface OptionRow {
-  readonly option: string;
-  readonly desc: string;
-  readonly options: KoaCorsPackageOptions;
-  readonly request: TestRequest;
-  readonly status: number;
-  readonly cors: Record<string, string>;
-  readonly warnings?: readonly string[];
-  /** Other response headers to check (`undefined`: absent). */
-  readonly headers?: Readonly<Record<string, string | undefined>>;
-}
 
-const put = (origin: string, requestHeaders?: string): TestRequest => ({ method: 'OPTIONS', headers: preflight(origin, 'PUT', requestHeaders) });
 const listed = { allowMethods: 'PUT', allowHeaders: 'Content-Type' } as const;
 const putOk = (origin: string) => ({ 'access-control-allow-origin': origin, 'access-control-allow-methods': 'PUT', 'access-control-allow-headers': 'Content-Type' });
 
-const optionRows: readonly OptionRow[] = [
+const optionRows: readonly OptionRow<KoaCorsPackageOptions>[] = [
   { option: 'origin', desc: 'a string', options: { origin: SITE, ...listed }, request: { headers: [['Origin', SITE]] }, status: 200, cors: { 'access-control-allow-origin': SITE } },
   { option: 'origin', desc: '"*"', options: { origin: '*', ...listed }, request: { headers: [['Origin', STRANGER]] }, status: 200, cors: { 'access-control-allow-origin': '*' } },
   { option: 'origin', desc: 'a function of ctx answering the origin', options: { origin: (ctx: Context) => (ctx.path === '/ok' ? ctx.get('Origin') : ''), ...listed }, request: { headers: [['Origin', STRANGER]] }, status: 200, cors: { 'access-control-allow-origin': STRANGER } },
@@ -103,19 +85,7 @@ const optionRows: readonly OptionRow[] = [
 ];
 
 describe('every documented @koa/cors option, on Koa 3', () => {
-  it.each(optionRows)('$option: $desc', async ({ options, request, status, cors: want, warnings = [], headers = {} }) => {
-    const heard: string[] = [];
-    const app = await start({ ...options, onWarning: (w) => heard.push(w.code) });
-    try {
-      const res = await send(app.baseUrl, { path: '/ok', ...request });
-      expect(res.status).toBe(status);
-      expect(res.cors).toEqual(want);
-      for (const [name, value] of Object.entries(headers)) expect(res.header(name)).toBe(value);
-      expect(heard.sort()).toEqual([...warnings].sort());
-    } finally {
-      await app.close();
-    }
-  });
+  it.each(optionRows)('$option: $desc', (row) => expectOptionRow(row, (options, onWarning) => start({ ...options, onWarning })));
 
   it('calls an origin function with the real ctx on every request with an Origin, never for requests without one', async () => {
     const seen: string[] = [];
@@ -137,7 +107,7 @@ describe('every documented @koa/cors option, on Koa 3', () => {
   });
 
   it('denies without a 5xx when the origin function throws, reported as origin-callback-error', async () => {
-    const heard = listener();
+    const heard = recordReports();
     const app = await start({
       origin: () => {
         throw new Error('tenant lookup failed');
@@ -157,7 +127,7 @@ describe('every documented @koa/cors option, on Koa 3', () => {
   });
 
   it('answers without credentials when the credentials function throws, and reports it', async () => {
-    const heard = listener();
+    const heard = recordReports();
     const app = await start({
       origin: [SITE, ADMIN_SITE],
       credentials: () => {

@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorsConfigError } from '@corsica/core';
-import type { DecisionReason } from '@corsica/core';
+import type { ConfigWarning, CorsOptions, DecisionReason, ErrorContext } from '@corsica/core';
 import { send } from './http.js';
+import type { Started, TestRequest } from './http.js';
 import type { TestApp } from './adapter-suite.js';
 import { expectVary, preflight } from './adapter-suite.js';
 
@@ -136,3 +137,63 @@ export async function configErrorOf(call: () => unknown): Promise<CorsConfigErro
 
 /** What every drop-in `cors()` with no options must say: the three ways out. */
 export const NO_OPTIONS_FIX = /origin: \["https:\/\/app\.example\.com"\]`\).*`origin: "\*"` on purpose.*`policyFromEnv\(\)`/;
+
+/** One documented option of a peer, the request that shows it, and the answer it must get. */
+export interface OptionRow<Options> {
+  readonly option: string;
+  readonly desc: string;
+  readonly options: Options;
+  readonly request: TestRequest;
+  readonly status: number;
+  /** The CORS headers of the answer, exactly. */
+  readonly cors: Record<string, string>;
+  /** Warning codes at start-up, in any order. */
+  readonly warnings?: readonly string[];
+  /** Other response headers to check (`undefined`: absent). */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A preflight for PUT from `origin`, with `requestHeaders` as its ACRH when given. */
+export function putPreflight(origin: string, requestHeaders?: string): TestRequest {
+  return { method: 'OPTIONS', headers: preflight(origin, 'PUT', requestHeaders) };
+}
+
+/**
+ * Starts the adapter's app with a row's options (`start` gets the options and a hook recording
+ * start-up warnings, to pass as `onWarning`), sends the row's request to `/ok` and checks the
+ * status, the exact CORS headers, the other headers named and the warnings.
+ *
+ * @example
+ * ```ts
+ * it.each(optionRows)('$option: $desc', (row) => expectOptionRow(row, (options, onWarning) => start({ ...options, onWarning })));
+ * ```
+ */
+export async function expectOptionRow<Options>(row: OptionRow<Options>, start: (options: Options, onWarning: (warning: ConfigWarning) => void) => Promise<Started>): Promise<void> {
+  const heard: string[] = [];
+  const app = await start(row.options, (warning) => heard.push(warning.code));
+  try {
+    const res = await send(app.baseUrl, { path: '/ok', ...row.request });
+    expect(res.status).toBe(row.status);
+    expect(res.cors).toEqual(row.cors);
+    for (const [name, value] of Object.entries(row.headers ?? {})) expect(res.header(name)).toBe(value);
+    expect(heard.sort()).toEqual([...(row.warnings ?? [])].sort());
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * Hooks to pass as `onWarning` and `onError`, and what they heard: warning codes and error reports.
+ *
+ * @example
+ * ```ts
+ * const heard = recordReports();
+ * cors({ origin: SITE, ...heard.hooks });
+ * expect(heard.warnings).toEqual(['dropin.peer-defaults']);
+ * ```
+ */
+export function recordReports(): { warnings: string[]; errors: { error: unknown; context: ErrorContext }[]; hooks: Pick<CorsOptions, 'onWarning' | 'onError'> } {
+  const warnings: string[] = [];
+  const errors: { error: unknown; context: ErrorContext }[] = [];
+  return { warnings, errors, hooks: { onWarning: (w: ConfigWarning) => warnings.push(w.code), onError: (error, context) => errors.push({ error, context }) } };
+}

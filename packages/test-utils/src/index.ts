@@ -23,5 +23,5 @@ export {
   preflight,
 } from './adapter-suite.js';
 export type { AdapterUnderTest, StartApp, TestApp } from './adapter-suite.js';
-export { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeDropIn } from './dropin.js';
-export type { DropInFixture } from './dropin.js';
+export { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeDropIn, expectOptionRow, putPreflight, recordReports } from './dropin.js';
+export type { DropInFixture, OptionRow } from './dropin.js';
