@@ -46,9 +46,9 @@ export const DOC = join(ROOT, 'docs', 'size.md');
 const FRAMEWORKS = ['express', 'fastify', 'hono', 'koa'];
 
 /** Bundles `contents` (resolved from `resolveDir`) and returns its minified and gzipped bytes. */
-async function measure(contents, resolveDir, { external = [], platform = 'neutral', metafile = false } = {}) {
+async function measure(contents, resolveDir, { external = [], platform = 'neutral', metafile = false, loader = 'js' } = {}) {
   const result = await build({
-    stdin: { contents, resolveDir, loader: 'js', sourcefile: 'entry.js' },
+    stdin: { contents, resolveDir, loader, sourcefile: `entry.${loader}` },
     bundle: true,
     minify: true,
     write: false,
@@ -87,23 +87,11 @@ export async function measureSizes() {
   const coreCode = await measure(`export * from ${JSON.stringify(core)};`, PACKAGES, { external: ['tldts'] });
   const coreAll = await measure(`export * from ${JSON.stringify(core)};`, join(PACKAGES, 'core'));
   const createPolicyOnly = await measure(`export { createPolicy } from ${JSON.stringify(core)};`, PACKAGES, { external: ['tldts'] });
-  const engineBuild = await build({
-    stdin: { contents: ENGINE_ENTRY, resolveDir: join(PACKAGES, 'core'), loader: 'ts', sourcefile: 'engine-entry.ts' },
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    external: ['tldts'],
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const engineCode = engineBuild.outputFiles[0].contents;
+  const engineBuild = await measure(ENGINE_ENTRY, join(PACKAGES, 'core'), { external: ['tldts'], loader: 'ts', metafile: true });
   const engineOutput = Object.values(engineBuild.metafile.outputs)[0];
   const engine = {
-    min: engineCode.length,
-    gzip: gzipSync(engineCode, { level: 9 }).length,
+    min: engineBuild.min,
+    gzip: engineBuild.gzip,
     modules: Object.entries(engineOutput.inputs)
       .map(([path, input]) => ({ module: path.replace(/^.*packages\/core\//, ''), min: input.bytesInOutput }))
       .filter((m) => m.min > 0)
