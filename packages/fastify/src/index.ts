@@ -58,8 +58,7 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   }
   const routePolicies = new WeakMap<object, Policy | false>();
   /** `route` names the route in configuration errors; a function, so requests never build it. */
-  const resolve = (config: RouteCorsConfig | undefined, route: () => string): Policy | PolicySelector<FastifyRequest> | typeof DISABLED | false => {
-    if (config === undefined) return source.base;
+  const resolve = (config: RouteCorsConfig, route: () => string): Policy | PolicySelector<FastifyRequest> | typeof DISABLED | false => {
     if (config === false || isPolicy(config)) return config;
     let compiled = routePolicies.get(config);
     if (compiled === undefined) routePolicies.set(config, (compiled = routePolicy(source, config, route())));
@@ -82,9 +81,11 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
   fastify.addHook('onRequest', function corsicaOnRequest(request, reply, next) {
     let chosen: ReturnType<typeof resolve>;
     try {
-      // Fastify builds `routeOptions` afresh on every read: read it once
+      // Fastify builds `routeOptions` afresh on every read: read it once; most routes have no
+      // config.cors, and then nothing else is built for the request
       const route = request.routeOptions;
-      chosen = resolve(route.config.cors, () => `${request.method} ${route.url ?? request.url}`);
+      const config = route.config.cors;
+      chosen = config === undefined ? source.base : resolve(config, () => `${request.method} ${route.url ?? request.url}`);
     } catch (error) {
       return next(error as Error);
     }
