@@ -5,7 +5,8 @@
  */
 import koaCors from '@koa/cors';
 import cors from 'cors';
-import { applyCorsHeaders, createPolicy, factsFromNodeRequest } from '@corsica/core';
+import { applyCorsHeaders, createPolicy } from '@corsica/core';
+import { factsFromNodeRequest } from '@corsica/core/adapter';
 import { loadAdapter } from '../lib/adapters.mjs';
 import { FakeKoaContext, FakeResponse, asyncNoop, fakeRequest, noop } from '../lib/fake.mjs';
 import * as fx from '../lib/fixtures.mjs';

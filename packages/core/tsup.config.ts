@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsup';
 import { preset } from '../../scripts/tsup-preset.js';
 
-// `compat` is its own entry so the drop-in translation stays out of the main bundle.
-export default defineConfig(preset({ entry: ['src/index.ts', 'src/compat.ts'], external: ['tldts'] }));
+// `adapter` and `compat` are their own entries: applications never load what only adapters or the drop-in path need.
+export default defineConfig(preset({ entry: ['src/index.ts', 'src/adapter.ts', 'src/compat.ts'], external: ['tldts'] }));

@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { CorsConfigError, createPolicy, isPolicy } from '@corsica/core';
+import { CorsConfigError, createPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { ConfigWarning, CorsOptions, Policy } from '@corsica/core';
 import { createJiti } from 'jiti';
 

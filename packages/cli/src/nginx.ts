@@ -11,7 +11,8 @@
  * there while the core refuses it.
  * @module
  */
-import { MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, createPolicy, isPolicy } from '@corsica/core';
+import { MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, createPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, NormalizedConfig, Policy } from '@corsica/core';
 
 /** Options of {@link exportNginx}. */

@@ -3,7 +3,8 @@
  * must make the browser conclude.
  * @module
  */
-import { createPolicy, isPolicy } from '@corsica/core';
+import { createPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, Decision, Policy, RequestFacts } from '@corsica/core';
 import type { HeaderLine } from './types.js';
 

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyCorsHeaders, createPolicy, factsFromNodeRequest } from '@corsica/core';
+import { applyCorsHeaders, createPolicy } from '@corsica/core';
+import { factsFromNodeRequest } from '@corsica/core/adapter';
 import type { CorsOptions, Decision } from '@corsica/core';
 import type { StartedServer } from '../src/vitest.js';
 

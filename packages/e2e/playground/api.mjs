@@ -8,7 +8,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { createPolicy, factsFromNodeRequest } from '@corsica/core';
+import { createPolicy } from '@corsica/core';
+import { factsFromNodeRequest } from '@corsica/core/adapter';
 import { cors } from '@corsica/express';
 import { ADAPTERS, ADAPTER_NAMES } from './adapters.mjs';
 import { PRESETS } from './presets.mjs';

@@ -4,7 +4,7 @@
  * translation only feeds `createPolicy`, and `cors`-style origin callbacks become predicates.
  * @module
  */
-import { isPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { ConfigProblem, ConfigWarning, CorsOptions, OriginPredicate, Policy } from '@corsica/core';
 import { booleanOrigin, DISABLED, compileTranslated, delegatePolicies, fromOriginCallback, noOptions, peerDefaults, problem, warning } from '@corsica/core/compat';
 import type { PolicySelector } from '@corsica/core/compat';

@@ -4,7 +4,8 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyCorsHeaders, decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core';
+import { applyCorsHeaders } from '@corsica/core';
+import { decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import { DISABLED, policySource } from './compat.js';
 import type { CorsOptionsDelegate, CorsPackageOptions } from './compat.js';

@@ -4,7 +4,8 @@
  * `createPolicy`, and `@fastify/cors`-style origin functions become predicates.
  * @module
  */
-import { CorsConfigError, isPolicy } from '@corsica/core';
+import { CorsConfigError } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { ConfigProblem, ConfigWarning, CorsOptions, OriginPredicate, Policy } from '@corsica/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { booleanOrigin, DISABLED, compileTranslated, delegatePolicies, fromOriginCallback, fromOriginFunction, noOptions, peerDefaults, problem, warning } from '@corsica/core/compat';

@@ -2,7 +2,8 @@
  * `@corsica/fastify`: Corsica CORS plugin for Fastify 4 and 5.
  * @module
  */
-import { CorsConfigError, applyCorsHeaders, decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core';
+import { CorsConfigError, applyCorsHeaders } from '@corsica/core';
+import { decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, Decision, HeaderSetter, Policy } from '@corsica/core';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';

@@ -7,7 +7,7 @@ import Fastify5 from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import Fastify4 from 'fastify4';
 import type { CorsOptions, Policy } from '@corsica/core';
-import { isPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import { TEST_MAX_HEADER_SIZE, suiteRoutes } from '@corsica/test-utils';
 import type { Started, TestApp } from '@corsica/test-utils';
 import cors from '../src/index.js';

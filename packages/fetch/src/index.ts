@@ -3,7 +3,7 @@
  * (Cloudflare Workers, Deno.serve, Bun.serve, Next.js route handlers).
  * @module
  */
-import { decideOnce, factsFromFetchRequest, preflightResponse, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core';
+import { decideOnce, factsFromFetchRequest, preflightResponse, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 
 /**

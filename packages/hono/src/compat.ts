@@ -4,7 +4,7 @@
  * `createPolicy`; functions that need `c` are called per request, as `hono/cors` called them.
  * @module
  */
-import { isPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { ConfigProblem, ConfigWarning, CorsOptions, OriginPredicate, Policy } from '@corsica/core';
 import type { Context } from 'hono';
 import { RequestScopedOrigin, compileTranslated, fromOriginFunction, noOptions, peerDefaults, problem, rename } from '@corsica/core/compat';

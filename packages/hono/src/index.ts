@@ -2,7 +2,7 @@
  * `@corsica/hono`: Corsica CORS middleware for Hono, on every runtime Hono runs on.
  * @module
  */
-import { decideOnce, factsFromFetchRequest, preflightResponse, withCorsHeaders } from '@corsica/core';
+import { decideOnce, factsFromFetchRequest, preflightResponse, withCorsHeaders } from '@corsica/core/adapter';
 import type { CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { MiddlewareHandler } from 'hono';
 import { honoSource } from './compat.js';

@@ -4,7 +4,7 @@
  * `createPolicy`; functions of `ctx` are called per request, as `@koa/cors` called them.
  * @module
  */
-import { isPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { ConfigProblem, ConfigWarning, CorsOptions, OriginPredicate, Policy } from '@corsica/core';
 import type { Context } from 'koa';
 import { RequestScopedOrigin, compileTranslated, noOptions, peerDefaults, problem, rename, warning } from '@corsica/core/compat';

@@ -3,7 +3,8 @@
  * request and writes the answer, and keeps the CORS headers on Koa's error responses.
  * @module
  */
-import { applyCorsHeaders, decideOnce, factsFromNodeRequest, mergeVary } from '@corsica/core';
+import { applyCorsHeaders } from '@corsica/core';
+import { decideOnce, factsFromNodeRequest, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { koaSource } from './compat.js';

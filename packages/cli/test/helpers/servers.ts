@@ -3,7 +3,8 @@
  * Corsica-based ones with a strict policy. All listen on 127.0.0.1, on a port the OS picks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyCorsHeaders, createPolicy, factsFromNodeRequest } from '@corsica/core';
+import { applyCorsHeaders, createPolicy } from '@corsica/core';
+import { factsFromNodeRequest } from '@corsica/core/adapter';
 import type { CorsOptions } from '@corsica/core';
 import { conformanceRoutes, listen } from './upstream.js';
 import type { Listening } from './upstream.js';

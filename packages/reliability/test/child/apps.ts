@@ -5,7 +5,7 @@
  * surfaces before any port is open.
  */
 import http from 'node:http';
-import { isPolicy } from '@corsica/core';
+import { isPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, Policy } from '@corsica/core';
 import { cors as expressCors } from '@corsica/express';
 import fastifyCors from '@corsica/fastify';
