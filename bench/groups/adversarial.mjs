@@ -3,8 +3,8 @@
  * reject above them without reading the input. Every figure is a ratio against an ordinary
  * allowed preflight measured in the same rounds.
  */
-import { MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADERS_LENGTH, MAX_REQUEST_HEADER_NAMES, applyCorsHeaders, createPolicy } from '@corsica/core';
-import { factsFromNodeRequest } from '@corsica/core/adapter';
+import { applyCorsHeaders, createPolicy } from '@corsica/core';
+import { factsFromNodeRequest, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from '@corsica/core/adapter';
 import { FakeResponse, fakeRequest } from '../lib/fake.mjs';
 import * as fx from '../lib/fixtures.mjs';
 import { timeAlternating } from '../lib/measure.mjs';

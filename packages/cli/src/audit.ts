@@ -5,7 +5,7 @@
  */
 import { combinedHeader, send } from '@corsica/conformance';
 import type { HeaderLine, ScenarioResponse } from '@corsica/conformance';
-import { MAX_AGE_CAPS } from '@corsica/core';
+import { MAX_AGE_CAPS } from '@corsica/core/adapter';
 
 /** How bad a finding is: high and medium make `corsica audit` exit 1. */
 export type Severity = 'high' | 'medium' | 'low' | 'info';

@@ -11,8 +11,8 @@
  * there while the core refuses it.
  * @module
  */
-import { MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, createPolicy } from '@corsica/core';
-import { isPolicy } from '@corsica/core/adapter';
+import { createPolicy } from '@corsica/core';
+import { isPolicy, MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES } from '@corsica/core/adapter';
 import type { CorsOptions, NormalizedConfig, Policy } from '@corsica/core';
 
 /** Options of {@link exportNginx}. */
@@ -54,12 +54,10 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '44
 /** `tchar` (RFC 9110) as a PCRE class body. */
 const TCHAR = "!#$%&'*+.^_`|~0-9A-Za-z-";
 /**
- * One host label as the core's origin parser accepts it: printable ASCII except upper case, the
- * URL standard's forbidden host code points, `.` (the separator) and `,` (never in one origin).
- * Wider than `[a-z0-9-]` on purpose: browsers send `_`, `` ` ``, `!` and `$` in hosts, and the
- * core matches such subdomains, so nginx must too.
+ * One host label as the core's origin parser accepts it: lower-case letters, digits, `-` and `_`
+ * (browsers escape every other byte of a host, and no DNS name carries one).
  */
-const LABEL = '[^\\x00-\\x20\\x7f-\\xff.,A-Z#%/:<>?@\\[\\x5c\\]^|]+';
+const LABEL = '[a-z0-9_-]+';
 /** A port from 1 to 65535 without leading zeros. */
 const PORT = '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])';
 /** Every serialized origin the core's parser accepts (the core applies RegExps only to those). */

@@ -70,8 +70,7 @@ describe('exportNginx', () => {
 
   it('writes subdomain patterns label-aligned and port patterns with an optional port', () => {
     const { http } = exportNginx({ origin: ['https://*.example.com', 'http://localhost:*'] });
-    expect(http).toContain('"~^https://(?:[^\\x00-\\x20');
-    expect(http).toContain(']+\\.)+example\\.com$" $http_origin;  # https://*.example.com');
+    expect(http).toContain('"~^https://(?:[a-z0-9_-]+\\.)+example\\.com$" $http_origin;  # https://*.example.com');
     expect(http).toContain('"~^http://localhost(?::(?!80$)(?:[1-9]');
   });
 
@@ -117,6 +116,7 @@ describe('untranslatable', () => {
   it.each([
     [/^https:\/\/(?<name>[a-z]+)\.example\.com$/, '(?<'],
     [/^https:\/\/(?<=x)a\.example$/, '(?<'],
+    // biome-ignore lint/correctness/noEmptyCharacterClassInRegex: the construct under test
     [/^https:\/\/[^]\.example$/, '[^]'],
     [/^https:\/\/\u0061\.example$/, '\\u'],
     [/^https:\/\/\p{L}\.example$/u, 'flag u'],

@@ -1,12 +1,17 @@
 /**
- * `@corsica/core/adapter`: what framework adapters need beyond the application API. Reading
- * request facts, deciding once per request (stacking detection), and writing a decision onto
- * Node and Web responses. Applications import `@corsica/core`; adapters import this entry.
+ * `@corsica/core/adapter`: what framework adapters and tools need beyond the application API:
+ * reading request facts, deciding once per request (stacking detection), writing a decision onto
+ * Node and Web responses, and the caps on hostile input. Applications import `@corsica/core`.
  * @module
  */
-export { applyCorsHeaders, mergeVary } from './apply.js';
-export type { HeaderSetter, HeaderTarget } from './apply.js';
-export { isPolicy } from './compile.js';
-export { decideRequest } from './engine.js';
-export { decideOnce, factsFromFetchRequest, factsFromNodeRequest, preflightResponse, recordDecision, recordedDecision, toPolicy, withCorsHeaders } from './facts.js';
-export type { DecideOnceOptions, NodeRequestLike } from './facts.js';
+export { isPolicy } from './is-policy.js';
+export { toPolicy } from './policy.js';
+export { factsFromFetchRequest, factsFromNodeRequest } from './request/facts.js';
+export type { NodeRequestLike } from './request/facts.js';
+export { decideOnce, recordedDecision } from './request/once.js';
+export type { DecideOnceOptions } from './request/once.js';
+export { applyCorsHeaders, mergeVary, preflightResponse, withCorsHeaders } from './request/write.js';
+export type { HeaderSetter, HeaderTarget } from './request/write.js';
+export { MAX_ORIGIN_LENGTH } from './request/origin.js';
+export { MAX_EMPTY_ELEMENTS, MAX_METHOD_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from './request/header-list.js';
+export { MAX_AGE_CAPS } from './spec.js';

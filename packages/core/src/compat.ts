@@ -8,10 +8,12 @@
  * peer's names and defaults.
  * @module
  */
-import { isPolicy } from './compile.js';
-import { CorsConfigError, OriginCallbackError } from './errors.js';
-import type { ConfigProblem, ConfigWarning, WarningCode } from './errors.js';
+import { CorsConfigError } from './config/problems.js';
+import type { ConfigProblem, ConfigWarning, WarningCode } from './config/problems.js';
+import { isPolicy } from './is-policy.js';
 import { createPolicy } from './policy.js';
+import { OriginCallbackError } from './request/origin-callback-error.js';
+import { requestScoped } from './request/origin-check.js';
 import type { CorsOptions, OriginPredicate, Policy } from './types.js';
 
 /** A peer's "CORS off" (`origin: false`): the middleware leaves every request alone. */
@@ -125,7 +127,7 @@ export class RequestScopedOrigin<Context> {
   constructor(private readonly fn: (origin: string, context: Context) => unknown) {}
 
   /** The predicate to compile: the answer for the request being decided (a plain function, so the policy stays synchronous). */
-  readonly predicate = (origin: string): boolean => this.current !== undefined && answerAllows(this.current.value, origin);
+  readonly predicate = requestScoped((origin: string): boolean => this.current !== undefined && answerAllows(this.current.value, origin));
 
   /** Runs the function for one request; what it throws or rejects becomes its (denying) answer. */
   async answerOf(origin: string, context: Context): Promise<unknown> {

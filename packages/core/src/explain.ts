@@ -3,8 +3,8 @@
  * its console.
  * @module
  */
-import type { Compiled } from './compile.js';
-import { classify, isMatch, matchStatic } from './decide.js';
+import type { CompiledConfig } from './compiled.js';
+import type { Trace } from './request/pipeline.js';
 import { ACAC, ACAO, MAX_AGE_CAPS } from './spec.js';
 import type { Decision, DecisionReason, ExplainContext, HeaderValue, RequestFacts } from './types.js';
 
@@ -33,7 +33,7 @@ const ORIGIN_FAILURES: Partial<Record<DecisionReason, string>> = {
   'internal-error': 'could not be checked: an internal error occurred (see onError)',
 };
 
-export function renderExplanation(c: Compiled, req: RequestFacts, d: Decision, context: ExplainContext = {}): string {
+export function renderExplanation(c: CompiledConfig, req: RequestFacts, d: Decision, trace: Trace, context: ExplainContext = {}): string {
   const engine = context.engine ?? 'chromium';
   const engineName = engine === 'firefox' ? 'Firefox' : 'Chrome';
   const url = context.url ?? '<url>';
@@ -63,9 +63,7 @@ export function renderExplanation(c: Compiled, req: RequestFacts, d: Decision, c
     if (originFailure !== undefined) {
       check(false, `origin ${origin} ${originFailure}`);
     } else {
-      const k = classify(c, req);
-      const how = k.kind !== 'not-cors' && k.origin !== undefined ? matchStatic(c, k.origin) : undefined;
-      const by = how !== undefined && isMatch(how) ? how : 'predicate';
+      const by = trace.match ?? 'predicate';
       const words = { wildcard: 'origin "*" allows any origin', exact: 'exact match in the allowlist', pattern: 'matches a pattern', regexp: 'matches a RegExp', predicate: 'allowed by an origin function' }[by];
       check(true, `origin ${origin} is allowed (${words})`);
     }
@@ -98,7 +96,7 @@ export function renderExplanation(c: Compiled, req: RequestFacts, d: Decision, c
   return lines.join('\n');
 }
 
-function browserNextStep(c: Compiled, d: Decision, context: ExplainContext, engine: 'chromium' | 'firefox', url: string, origin: string): string {
+function browserNextStep(c: CompiledConfig, d: Decision, context: ExplainContext, engine: 'chromium' | 'firefox', url: string, origin: string): string {
   if (d.kind === 'not-cors') return 'no CORS check happens.';
   // Firefox quotes header names with curly quotes and ends with the status it saw.
   const status = d.status === undefined ? '' : ` Status code: ${d.status}.`;
@@ -131,7 +129,7 @@ function browserNextStep(c: Compiled, d: Decision, context: ExplainContext, engi
   return `lets the page read the response${d.headers['Access-Control-Expose-Headers'] ? ` and the exposed headers (${d.headers['Access-Control-Expose-Headers']})` : ' (only always-readable headers are visible)'}.`;
 }
 
-function fixFor(c: Compiled, d: Decision): string | undefined {
+function fixFor(c: CompiledConfig, d: Decision): string | undefined {
   switch (d.reason) {
     case 'origin-not-allowed':
       return 'if this origin should be allowed, add it to `origin` exactly as the browser sends it (scheme, host, port; no trailing slash).';
@@ -148,7 +146,7 @@ function fixFor(c: Compiled, d: Decision): string | undefined {
       return `add ${JSON.stringify(d.detail)} to \`allowedHeaders\`${d.detail === 'content-type' ? ' (Content-Type with a value other than the three form types is not safelisted)' : ''}.`;
     case 'resolver-error':
     case 'resolver-timeout':
-      return 'check the origin resolver (see onError); failures are denials and are not cached.';
+      return 'check the origin resolver (see onError); a failed lookup is a denial, remembered for `originCache.failureTtl` (1 s by default) before the resolver is asked again.';
     case 'origin-resolver-async':
       return 'call `policy.decideAsync()` (adapters do it when `policy.isAsync`), or declare the origin function `async`.';
     default:

@@ -2,7 +2,7 @@
  * The public types of the core: options in, request facts in, decisions out.
  * @module
  */
-import type { ConfigWarning } from './errors.js';
+import type { ConfigWarning } from './config/problems.js';
 
 /** A header value as adapters find it: absent, one line, or repeated lines. */
 export type HeaderValue = string | readonly string[] | null | undefined;
@@ -199,14 +199,17 @@ export type DecisionReason =
   | 'headers-too-many'
   | 'internal-error';
 
-/** What to do with a request. Plain data; adapters write `headers`, append `vary`, use `status`. */
-export interface Decision {
-  readonly kind: DecisionKind;
+/** A reason that denies: every {@link DecisionReason} but the three that let a request through. */
+export type DenialReason = Exclude<DecisionReason, 'not-cors' | 'origin-allowed' | 'preflight-allowed'>;
+
+/** How an allowed origin matched the policy: what `explain` reports. */
+export type OriginMatch = 'wildcard' | 'exact' | 'pattern' | 'regexp' | 'predicate';
+
+/** What every decision carries. Plain data; adapters write `headers` and append `vary`. */
+interface DecisionFields {
   /** For `not-cors`, true (nothing to deny). For the others, whether the browser will be let in. */
   readonly allowed: boolean;
   readonly reason: DecisionReason;
-  /** Preflights only: the status to answer with (204/200 when allowed, 403 when denied). */
-  readonly status?: number;
   /** The response headers to set (CORS headers, and `Corsica-Debug` in debug mode). */
   readonly headers: Readonly<Record<string, string>>;
   /** Header names to append to `Vary` (de-duplicated against what is there). */
@@ -216,6 +219,29 @@ export interface Decision {
   /** Report-only mode: what the configured policy would have decided. */
   readonly wouldHave?: Decision;
 }
+
+/** A request without `Origin`: not CORS; the app answers as usual. */
+export interface NotCorsDecision extends DecisionFields {
+  readonly kind: 'not-cors';
+  readonly allowed: true;
+  readonly reason: 'not-cors';
+  readonly status?: undefined;
+}
+
+/** An actual CORS request: the app answers, with `headers` added. */
+export interface ActualDecision extends DecisionFields {
+  readonly kind: 'actual';
+  readonly status?: undefined;
+}
+
+/** A preflight: the adapter answers it at once with `status` (204/200 allowed, 403 denied). */
+export interface PreflightDecision extends DecisionFields {
+  readonly kind: 'preflight';
+  readonly status: number;
+}
+
+/** What to do with a request; `kind` tells which of the three it is. */
+export type Decision = NotCorsDecision | ActualDecision | PreflightDecision;
 
 /** Extra facts for `explain`: what the browser request looks like. */
 export interface ExplainContext {
@@ -253,7 +279,7 @@ export interface NormalizedConfig {
   readonly debug: boolean;
 }
 
-/** A compiled, immutable CORS policy. */
+/** A compiled CORS policy: immutable, except through `reconfigure` and `setDebug`, which swap it whole. */
 export interface Policy {
   /** True when an origin predicate is `async`: adapters must then call `decideAsync`. */
   readonly isAsync: boolean;
@@ -269,6 +295,24 @@ export interface Policy {
   explain(request: RequestFacts, context?: ExplainContext): string;
   /** Like `explain`, awaiting async origin resolvers. */
   explainAsync(request: RequestFacts, context?: ExplainContext): Promise<string>;
+  /**
+   * Replaces the whole configuration, validated like `createPolicy`: on any problem it throws a
+   * `CorsConfigError` listing every problem, and the old configuration keeps serving. Otherwise
+   * the swap is atomic: each request is decided entirely under the old or the new configuration
+   * (an async decision in flight finishes under the one it started with), and caches built from
+   * the old one (allowed decisions, resolver answers) are dropped. Adapters hold the same policy
+   * object, so they follow at once. Unlike `createPolicy`, the types here do not reject `'*'`
+   * with credentials (a generic method would make the ESM and CommonJS copies of these
+   * declarations incompatible); the run-time check refuses it all the same.
+   *
+   * @example
+   * ```ts
+   * policy.reconfigure({ ...options, origin: [...options.origin, 'https://new-tenant.example'] });
+   * ```
+   */
+  reconfigure(options: CorsOptions): void;
+  /** Turns the `Corsica-Debug` header (why a request was denied) on or off at run time. */
+  setDebug(on: boolean): void;
   /**
    * Sends an error to the policy's `onError` (default `console.error`); never throws. Adapters use
    * it for what they detect themselves (phase `'adapter'`, e.g. two Corsica middlewares stacked).

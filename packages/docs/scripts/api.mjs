@@ -25,6 +25,7 @@ const root = resolve(docsPackage, '../..');
  */
 export const ENTRIES = [
   ['packages/core/src/index.ts', '@corsica/core'],
+  ['packages/core/src/adapter.ts', '@corsica/core/adapter'],
   ['packages/express/src/index.ts', '@corsica/express'],
   ['packages/fastify/src/index.ts', '@corsica/fastify'],
   ['packages/hono/src/index.ts', '@corsica/hono'],

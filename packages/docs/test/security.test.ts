@@ -1,7 +1,7 @@
 /**
  * docs/security.md documents every configuration error and warning Corsica raises, and each
  * example in its tables really raises the code it stands next to. The codes are read from the
- * `ProblemCode` and `WarningCode` unions of packages/core/src/errors.ts, so a new code fails this
+ * `ProblemCode` and `WarningCode` unions of packages/core/src/config/problems.ts, so a new code fails this
  * test until the page explains it.
  */
 import { readFileSync } from 'node:fs';
@@ -15,9 +15,9 @@ const page = readFileSync(join(ROOT, PAGE), 'utf8');
 
 /** The members of a string-literal union type in errors.ts. */
 function unionMembers(name: string): string[] {
-  const source = readFileSync(join(ROOT, 'packages/core/src/errors.ts'), 'utf8');
+  const source = readFileSync(join(ROOT, 'packages/core/src/config/problems.ts'), 'utf8');
   const body = new RegExp(`export type ${name} =([^;]+);`).exec(source)?.[1];
-  if (body === undefined) throw new Error(`no ${name} union in packages/core/src/errors.ts`);
+  if (body === undefined) throw new Error(`no ${name} union in packages/core/src/config/problems.ts`);
   return [...body.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
 }
 
@@ -32,7 +32,7 @@ interface Row {
 /** The rows of the table under the given `##` heading. */
 function tableUnder(heading: string): Row[] {
   const lines = page.split('\n');
-  const start = lines.findIndex((line) => line === `## ${heading}`);
+  const start = lines.indexOf(`## ${heading}`);
   if (start < 0) throw new Error(`${PAGE} has no "## ${heading}" section`);
   const rows: Row[] = [];
   for (let i = start + 1; i < lines.length && !lines[i]!.startsWith('## '); i++) {

@@ -45,7 +45,7 @@ export type CorsMiddleware = (req: CorsRequest, res: ServerResponse, next: (erro
 
 // Where each request was decided (Express's mount path), to tell the documented per-route
 // recipe (path-specific middleware first, global after) from a misordered or doubled stack.
-// A property on the request, not a WeakMap entry, which would cost ~0.4 µs a request.
+// A property on the request, not a WeakMap entry, which costs more than the decision itself (docs/benchmarks.md).
 const DECIDED_AT = Symbol('corsica.express.decidedAt');
 type Marked = { [DECIDED_AT]?: string };
 
@@ -138,7 +138,7 @@ function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) =
   req.cors = decision;
   applyCorsHeaders(res, decision);
   if (decision.kind !== 'preflight') return next();
-  const status = decision.status ?? 204;
+  const status = decision.status;
   res.statusCode = status;
   // 204 must not carry Content-Length; any other empty answer says its length.
   if (status !== 204) res.setHeader('Content-Length', '0');

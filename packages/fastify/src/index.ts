@@ -130,7 +130,7 @@ function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, de
   if (decision.kind === 'preflight') {
     const cacheControl = decision.allowed ? cacheControlOf(policy) : undefined;
     if (cacheControl !== undefined) reply.header('Cache-Control', cacheControl);
-    reply.code(decision.status ?? 204).send();
+    reply.code(decision.status).send();
     return;
   }
   next();

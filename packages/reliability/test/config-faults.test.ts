@@ -14,11 +14,11 @@ import { writeResults } from './support/results.js';
 import type { AdapterName } from './support/scenarios.js';
 import { ADAPTERS } from './support/scenarios.js';
 
-/** The codes as the core declares them: the `ProblemCode` union in `packages/core/src/errors.ts`. */
+/** The codes as the core declares them: the `ProblemCode` union in `packages/core/src/config/problems.ts`. */
 function declaredCodes(): string[] {
-  const source = readFileSync(fileURLToPath(new URL('../../core/src/errors.ts', import.meta.url)), 'utf8');
+  const source = readFileSync(fileURLToPath(new URL('../../core/src/config/problems.ts', import.meta.url)), 'utf8');
   const union = /export type ProblemCode =([^;]+);/.exec(source);
-  if (union === null) throw new Error('reliability: no `export type ProblemCode = ...;` in packages/core/src/errors.ts');
+  if (union === null) throw new Error('reliability: no `export type ProblemCode = ...;` in packages/core/src/config/problems.ts');
   return [...union[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
 }
 

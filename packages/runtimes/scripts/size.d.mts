@@ -19,6 +19,8 @@ export interface Sizes {
 export declare const CORE_BUDGET: number;
 export declare const CORE_TARGET: number;
 export declare const NEVER_PER_REQUEST: string[];
+/** Reports whether a bundled module belongs to a part requests never run. */
+export declare function isNeverPerRequest(module: string): boolean;
 export declare const DOC: string;
 export declare function measureSizes(): Promise<Sizes>;
 export declare function renderSizes(sizes: Sizes): string;

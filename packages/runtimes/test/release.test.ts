@@ -57,6 +57,7 @@ describe('the release workflow', () => {
     const step = steps(release).find((s) => s.uses?.startsWith('changesets/action@'))!;
     expect(step.uses).toBe('changesets/action@v1');
     expect(step.with).toMatchObject({ version: 'pnpm run version-packages', publish: 'pnpm run release' });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub Actions expressions, not template strings
     expect(step.env).toMatchObject({ NPM_CONFIG_PROVENANCE: 'true', NPM_TOKEN: '${{ secrets.NPM_TOKEN }}', GITHUB_TOKEN: '${{ secrets.GITHUB_TOKEN }}' });
     const node = steps(release).find((s) => s.uses?.startsWith('actions/setup-node@'))!;
     expect(node.with).toMatchObject({ 'registry-url': 'https://registry.npmjs.org' });

@@ -2,10 +2,10 @@
  * The size budget: the core (without the public-suffix data) stays small, adapters stay thin, the
  * Public Suffix List stays off the per-request path, and docs/size.md reports current numbers.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORE_BUDGET, CORE_TARGET, DOC, NEVER_PER_REQUEST, measureSizes } from '../scripts/size.mjs';
+import { CORE_BUDGET, CORE_TARGET, DOC, isNeverPerRequest, measureSizes } from '../scripts/size.mjs';
 import type { Sizes } from '../scripts/size.mjs';
 import { PACKAGES_DIR } from './support/packages.js';
 
@@ -28,8 +28,8 @@ describe('bundle size', () => {
       `corsica: the per-request engine is ${kb(sizes.engine.gzip)} min+gzip, over its ${kb(CORE_TARGET)} budget. docs/size.md lists its bytes per source module.`,
     ).toBeLessThanOrEqual(CORE_TARGET);
     // a measurement that lost the engine would pass the budget: it must hold the deciding code
-    expect(sizes.engine.modules.map((m) => m.module)).toEqual(expect.arrayContaining(['src/engine.ts', 'src/decide.ts', 'src/origin.ts', 'src/apply.ts', 'src/facts.ts']));
-    expect(sizes.engine.modules.map((m) => m.module).filter((m) => NEVER_PER_REQUEST.includes(m))).toEqual([]);
+    expect(sizes.engine.modules.map((m) => m.module)).toEqual(expect.arrayContaining(['src/request/pipeline.ts', 'src/request/decisions.ts', 'src/request/origin-check.ts', 'src/request/origin.ts', 'src/request/write.ts', 'src/request/facts.ts']));
+    expect(sizes.engine.modules.map((m) => m.module).filter(isNeverPerRequest)).toEqual([]);
     expect(sizes.engine.importsTldts).toBe(false);
   });
 
@@ -47,20 +47,21 @@ describe('bundle size', () => {
     expect(adapter!.own.gzip).toBeLessThanOrEqual(name === '@corsica/fastify' ? 4 * 1024 : ADAPTER_BUDGET);
   });
 
-  it('imports the public-suffix data from public-suffix.ts alone, itself imported by origin.ts alone', () => {
-    expect(sizes.tldtsImporters).toEqual(['src/public-suffix.ts']);
-    expect(sizes.publicSuffixImporters).toEqual(['src/origin.ts']);
+  it('imports the public-suffix data from config/public-suffix.ts alone, itself imported by config/origin-entry.ts alone', () => {
+    expect(sizes.tldtsImporters).toEqual(['src/config/public-suffix.ts']);
+    expect(sizes.publicSuffixImporters).toEqual(['src/config/origin-entry.ts']);
     expect(sizes.coreWithPublicSuffixData.gzip).toBeGreaterThan(sizes.core.gzip);
   });
 
   it('calls the public-suffix check only while parsing configured origins, never on request origins', () => {
-    const source = readFileSync(join(PACKAGES_DIR, 'core', 'src', 'origin.ts'), 'utf8');
+    const source = readFileSync(join(PACKAGES_DIR, 'core', 'src', 'config', 'origin-entry.ts'), 'utf8');
     // split at top-level declarations: each chunk is one function, named by its first line
     const chunks = source.split(/\n(?=(?:export )?(?:function|class|const) )/);
     const callers = chunks.filter((chunk) => /isPublicSuffixOrIp\(/.test(chunk) && !chunk.startsWith('import')).map((chunk) => /(?:function|class|const) (\w+)/.exec(chunk)?.[1]);
-    expect(callers).toEqual(['parseConfiguredOrigin']);
-    const decide = readFileSync(join(PACKAGES_DIR, 'core', 'src', 'decide.ts'), 'utf8');
-    expect(decide).not.toMatch(/public-suffix|isPublicSuffixOrIp|parseConfiguredOrigin/);
+    expect(callers).toEqual(['checkHost']);
+    for (const file of readdirSync(join(PACKAGES_DIR, 'core', 'src', 'request'))) {
+      expect(readFileSync(join(PACKAGES_DIR, 'core', 'src', 'request', file), 'utf8'), file).not.toMatch(/public-suffix|isPublicSuffixOrIp|parseConfiguredOrigin/);
+    }
   });
 
   it('reports the current sizes in docs/size.md (regenerate with scripts/size.mjs)', () => {

@@ -18,7 +18,7 @@ const run = promisify(execFile);
 const ATTW = join(PACKAGES_DIR, 'runtimes', 'node_modules', '.bin', 'attw');
 
 /** Every path a tarball may hold: the build, the readme, the licence, the manifest. */
-const ALLOWED = /^(?:LICENSE|README\.md|package\.json|compat\/package\.json|dist\/[\w.-]+\.(?:js|cjs|d\.ts|d\.cts|js\.map|cjs\.map))$/;
+const ALLOWED = /^(?:LICENSE|README\.md|package\.json|(?:adapter|compat)\/package\.json|dist\/[\w.-]+\.(?:js|cjs|d\.ts|d\.cts|js\.map|cjs\.map))$/;
 
 /** Every file path a manifest points at: exports (all conditions), main, module, types, bin. */
 function entryFiles(manifest: Record<string, unknown>): string[] {
@@ -113,8 +113,8 @@ describe('the workspace manifests', () => {
 
   it.each(FOLDERS)('%s ships LICENSE through its files field', (folder) => {
     const manifest = readManifest(folder);
-    // core also ships a node10 stub for its `./compat` entry point (old resolvers ignore `exports`)
-    expect(manifest.files).toEqual(folder === 'core' ? ['dist', 'compat/package.json', 'LICENSE'] : ['dist', 'LICENSE']);
+    // core also ships node10 stubs for its `./adapter` and `./compat` entry points (old resolvers ignore `exports`)
+    expect(manifest.files).toEqual(folder === 'core' ? ['dist', 'adapter/package.json', 'compat/package.json', 'LICENSE'] : ['dist', 'LICENSE']);
     expect(readFileSync(join(PACKAGES_DIR, folder, 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT_DIR, 'LICENSE'), 'utf8'));
   });
 });

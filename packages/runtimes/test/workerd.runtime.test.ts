@@ -40,7 +40,7 @@ describeRuntime({
   check: (_server, adapter) => {
     const inputs = bundles.get(adapter)!.inputs;
     // the worker holds the built packages, not their TypeScript sources
-    expect(inputs).toContain('../core/dist/index.js');
+    expect(inputs.filter((path) => path.startsWith('../core/dist/'))).not.toEqual([]);
     expect(inputs).toContain(`../${adapter}/dist/index.js`);
     expect(inputs.filter((path) => path.includes('/src/') && path.includes('packages'))).toEqual([]);
   },

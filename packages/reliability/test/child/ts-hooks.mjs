@@ -28,7 +28,7 @@ export async function resolve(specifier, context, next) {
   try {
     return await next(specifier, context);
   } catch (error) {
-    const fromTs = context.parentURL !== undefined && context.parentURL.endsWith('.ts');
+    const fromTs = context.parentURL?.endsWith('.ts') === true;
     if (fromTs && specifier.startsWith('.') && specifier.endsWith('.js') && error?.code === 'ERR_MODULE_NOT_FOUND') {
       return next(`${specifier.slice(0, -3)}.ts`, context);
     }

@@ -2,7 +2,7 @@
  * One faulty configuration per `CorsConfigError` code. The child process starts each adapter with
  * each of them; the test expects every start to fail before the server listens. Typed as a record
  * over `ProblemCode`, so a code added to the core without a row here fails the typecheck (and the
- * test that reads the codes from `packages/core/src/errors.ts` fails at run time).
+ * test that reads the codes from `packages/core/src/config/problems.ts` fails at run time).
  */
 import type { ProblemCode } from '@corsica/core';
 

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPolicy } from '@corsica/core';
 import type { Decision, RequestFacts } from '@corsica/core';
-import { policySpec, requestFor, toOptions } from '../test/arbitraries.js';
-import type { PolicySpec } from '../test/arbitraries.js';
+import { policySpec, requestFor, toOptions } from '../../test/arbitraries.js';
+import type { PolicySpec } from '../../test/arbitraries.js';
 
 const PUBLIC: PolicySpec = {
   origin: '*',

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPolicy, decideOnce, factsFromFetchRequest, factsFromNodeRequest, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core';
+import { createPolicy } from '@corsica/core';
+import { decideOnce, factsFromFetchRequest, factsFromNodeRequest, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core/adapter';
 
 const facts = { method: 'GET', origin: 'https://a.example' };
 

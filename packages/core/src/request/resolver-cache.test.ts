@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPolicy } from '@corsica/core';
+import { RequestScopedOrigin } from '@corsica/core/compat';
 
 const get = (origin: string) => ({ method: 'GET', origin });
 afterEach(() => vi.useRealTimers());
@@ -129,5 +130,18 @@ describe('decideAsync with async origin resolvers', () => {
   it('never rejects, whatever the request', async () => {
     const policy = createPolicy({ origin: async () => true });
     await expect(policy.decideAsync(null as never)).resolves.toMatchObject({ kind: 'not-cors' });
+  });
+
+  it('never keeps a request-scoped origin answer (hono\'s `(origin, c)`, Koa\'s `(ctx)`) for another request, also when an async report-only fallback makes the policy async', async () => {
+    const scoped = new RequestScopedOrigin<{ tenant: string }>((origin, context) => (context.tenant === 'a' ? origin : null));
+    const policy = createPolicy({ origin: scoped.predicate, reportOnly: { fallback: { origin: async () => true } }, onDecision: () => undefined });
+    expect(policy.isAsync).toBe(true);
+    const decideFor = async (tenant: string) => {
+      const answer = await scoped.answerOf('https://app.example', { tenant });
+      return scoped.during(answer, () => policy.decideAsync(get('https://app.example')));
+    };
+    expect((await decideFor('a')).wouldHave?.allowed).toBe(true);
+    expect((await decideFor('b')).wouldHave?.allowed).toBe(false);
+    expect((await decideFor('a')).wouldHave?.allowed).toBe(true);
   });
 });

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { createPolicy } from '@corsica/core';
 import type { CorsOptions, Decision, RequestFacts } from '@corsica/core';
-import { listPolicySpec, originString, requestFor, ruleText, specWithRequests, toOptions } from '../test/arbitraries.js';
-import type { OriginRule, PolicySpec } from '../test/arbitraries.js';
+import { listPolicySpec, originString, requestFor, ruleText, specWithRequests, toOptions } from '../../test/arbitraries.js';
+import type { OriginRule, PolicySpec } from '../../test/arbitraries.js';
 
 const silent = { onWarning: false, onError: () => undefined } as const;
 

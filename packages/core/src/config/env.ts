@@ -3,9 +3,9 @@
  * The environment is a parameter, so the core never touches `process` and stays runtime-neutral.
  * @module
  */
-import { CorsConfigError, ProblemList } from './errors.js';
-import { createPolicy } from './policy.js';
-import type { CommonCorsOptions, CorsOptions, OriginEntryOption, Policy } from './types.js';
+import { createPolicy } from '../policy.js';
+import type { CommonCorsOptions, CorsOptions, OriginEntryOption, Policy } from '../types.js';
+import { CorsConfigError, ProblemList } from './problems.js';
 
 /** A `process.env`-like object. */
 export type EnvLike = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyCorsHeaders, createPolicy, mergeVary, withCorsHeaders } from '@corsica/core';
+import { applyCorsHeaders, createPolicy } from '@corsica/core';
+import { mergeVary, withCorsHeaders } from '@corsica/core/adapter';
 import type { HeaderSetter } from '@corsica/core';
 
 describe('mergeVary (SPEC-NOTES "Caching and Vary": append, never replace, keep *)', () => {

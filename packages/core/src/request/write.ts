@@ -1,9 +1,10 @@
 /**
- * Writing a decision onto a response, and merging `Vary`.
+ * Writing a decision onto a response: Node-style responses, Web `Headers` and `Response`s, and
+ * merging `Vary`.
  * @see https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
  * @module
  */
-import type { Decision } from './types.js';
+import type { Decision, PreflightDecision } from '../types.js';
 
 /** A Node-style response (`http.ServerResponse`, Express, Koa's `ctx.res`). */
 export interface HeaderSetter {
@@ -61,7 +62,7 @@ export function mergeVary(existing: string | number | readonly string[] | null |
 
 function isHeaders(target: HeaderTarget): target is Headers {
   // setHeader first: a Node response has it close on its prototype chain, while looking up a
-  // missing `append` walks the whole chain on every request (~1% of an Express server's CPU)
+  // missing `append` walks the whole chain on every request (docs/benchmarks.md)
   return typeof (target as HeaderSetter).setHeader !== 'function' && typeof (target as Headers).append === 'function' && typeof (target as Headers).get === 'function';
 }
 
@@ -85,4 +86,43 @@ export function applyCorsHeaders(target: HeaderTarget, decision: Decision): void
   for (const name in decision.headers) target.setHeader(name, decision.headers[name]!);
   const vary = mergeVary(target.getHeader('Vary'), decision.vary);
   if (vary !== undefined) target.setHeader('Vary', vary);
+}
+
+/**
+ * Returns a Response carrying the decision's headers. Mutates `response.headers` when allowed;
+ * when they are immutable (a `fetch()` result, `Response.redirect`, `Response.error`), returns a
+ * copy with the same body, status and headers instead.
+ */
+export function withCorsHeaders(response: Response, decision: Decision): Response {
+  if (decision.vary.length === 0 && isEmpty(decision.headers)) return response;
+  // Network errors (`Response.error()`, status 0), upgrades (101, Cloudflare's `webSocket`) and
+  // other non-HTTP answers cannot be copied and need no CORS headers: leave them as they are.
+  // Only `status` and `headers` are read: @hono/node-server's lightweight responses turn into
+  // full undici ones (body as a stream, several times the CPU per request; docs/benchmarks.md) when anything else is touched.
+  const status = response.status;
+  if (status < 200 || status > 599 || (response as { webSocket?: unknown }).webSocket) {
+    return response;
+  }
+  try {
+    applyCorsHeaders(response.headers, decision);
+    return response;
+  } catch {
+    const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+    applyCorsHeaders(copy.headers, decision);
+    return copy;
+  }
+}
+
+function isEmpty(headers: Readonly<Record<string, string>>): boolean {
+  for (const _ in headers) return false;
+  return true;
+}
+
+/** A finished preflight answer as a Web `Response` (no body). */
+export function preflightResponse(decision: PreflightDecision): Response {
+  // a plain record: a Headers object and one set() per name cost more on Node (docs/benchmarks.md)
+  const headers: Record<string, string> = { ...decision.headers };
+  const vary = mergeVary(undefined, decision.vary);
+  if (vary !== undefined) headers['Vary'] = vary;
+  return new Response(null, { status: decision.status, headers });
 }

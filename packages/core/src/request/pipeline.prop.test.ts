@@ -26,8 +26,8 @@ import {
   singleValue,
   specWithRequests,
   toOptions,
-} from '../test/arbitraries.js';
-import type { PolicySpec } from '../test/arbitraries.js';
+} from '../../test/arbitraries.js';
+import type { PolicySpec } from '../../test/arbitraries.js';
 
 const ACAO = 'Access-Control-Allow-Origin';
 const ACAC = 'Access-Control-Allow-Credentials';

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, OriginCallbackError, createPolicy } from '@corsica/core';
+import { OriginCallbackError, createPolicy } from '@corsica/core';
+import { MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from '@corsica/core/adapter';
 import type { CorsOptions, Decision, RequestFacts } from '@corsica/core';
 
 const APP = 'https://app.example.com';
@@ -97,7 +98,12 @@ describe('origin matching is byte-exact and label-aligned (SPEC-NOTES "Origins a
 
   it('passes only validated origins to a predicate', () => {
     const seen: string[] = [];
-    const policy = createPolicy({ origin: (o) => (seen.push(o), true) });
+    const policy = createPolicy({
+      origin: (o) => {
+        seen.push(o);
+        return true;
+      },
+    });
     for (const o of ['null', 'HTTPS://A.EXAMPLE', 'https://a.example/', 'https://a.example\r\n', 'https://a.example']) policy.decide(get(o));
     expect(seen).toEqual(['https://a.example']);
   });

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, checkHeaderList } from './token.js';
-import type { HeaderListVerdict } from './token.js';
-import { refSplitHeaderList, renderHeaderList } from '../test/arbitraries.js';
+import { MAX_EMPTY_ELEMENTS, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH, checkHeaderList } from './header-list.js';
+import type { HeaderListVerdict } from './header-list.js';
+import { refSplitHeaderList, renderHeaderList } from '../../test/arbitraries.js';
 
 /** Header names as browsers send them, and as hand-written code sends them. */
 const token = fc.oneof(
