@@ -80,7 +80,9 @@ function chart({ title, subtitle, panels, columns = 1, scale = 'linear', tick, r
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="11" role="img" aria-label="${esc(title)}">`);
   out.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
   out.push(`<text x="${PAD}" y="22" font-size="15" font-weight="600" fill="#0f172a">${esc(title)}</text>`);
-  subtitles.forEach((line, i) => out.push(`<text x="${PAD}" y="${40 + i * 15}" fill="#475569">${esc(line)}</text>`));
+  subtitles.forEach((line, i) => {
+    out.push(`<text x="${PAD}" y="${40 + i * 15}" fill="#475569">${esc(line)}</text>`);
+  });
   let top = headerHeight;
   rows.forEach((row, ri) => {
     row.forEach((panel, ci) => {

@@ -70,7 +70,7 @@ process.stderr.write(`corsica bench: ${machine.cpu}, ${machine.cores} cores, nod
 const groups = {};
 const raw = {};
 const missing = [];
-let sanity = [];
+const sanity = [];
 const errors = [];
 const groupSeconds = {};
 /** When each group's figures were measured: groups kept from an earlier run keep their time. */

@@ -321,7 +321,7 @@ async function exportCommand(args: readonly string[], cwd: string, io: Required<
   const loaded = await load(values, EXPORT_HELP, cwd, false, io);
   if (!loaded) return EXIT.usage;
   const name = typeof values.name === 'string' ? values.name : 'corsica';
-  let snippet;
+  let snippet: ReturnType<typeof exportNginx>;
   try {
     snippet = exportNginx(loaded.options ?? loaded.policy, { name, source: String(values.policy) });
   } catch (error) {

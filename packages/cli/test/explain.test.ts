@@ -110,7 +110,7 @@ describe('corsica explain', () => {
   it('prints the decision and the explanation as JSON with --json', async () => {
     const result = await cli(['explain', '--policy', 'credentialed.json', '--origin', 'https://app.example.com', '--method', 'PUT', '--json']);
     expect(result.code).toBe(0);
-    const out = JSON.parse(result.stdout) as Record<string, any>;
+    const out = JSON.parse(result.stdout) as Record<string, unknown> & { actual: { decision: unknown } };
     expect(out.decision).toMatchObject({ kind: 'preflight', allowed: true, status: 204, headers: { 'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE' } });
     expect(out.explanation).toContain('Request: preflight OPTIONS');
     expect(out.preflight).toBe(true);

@@ -22,15 +22,15 @@ const REPORT = fileURLToPath(new URL('../../../docs/conformance-peers.md', impor
  * Corsica pattern (`https://*.x` → any subdomain labels, `http://host:*` → any port or none).
  */
 function originsOf(config) {
-  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const regexps = config.originPatterns.map((pattern) => {
     const [scheme, rest] = pattern.split('://');
     const colon = rest.lastIndexOf(':');
     const host = colon >= 0 ? rest.slice(0, colon) : rest;
     const port = colon >= 0 ? rest.slice(colon + 1) : '';
-    const hostPart = host.startsWith('*.') ? `(?:[a-z0-9-]+\\.)+${escape(host.slice(2))}` : escape(host);
+    const hostPart = host.startsWith('*.') ? `(?:[a-z0-9-]+\\.)+${escapeRegExp(host.slice(2))}` : escapeRegExp(host);
     const portPart = port === '*' ? '(?::\\d+)?' : port ? `:${port}` : '';
-    return new RegExp(`^${escape(scheme)}:\\/\\/${hostPart}${portPart}$`);
+    return new RegExp(`^${escapeRegExp(scheme)}:\\/\\/${hostPart}${portPart}$`);
   });
   const matches = (origin) => config.origins.includes(origin) || regexps.some((re) => re.test(origin));
   return { any: config.originMode === 'any', fixed: config.originMode === 'fixed' ? config.origins[0] : undefined, exact: config.origins, regexps, matches };

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { applyCorsHeaders } from '@corsica/core';
 import type { CorsOptions } from '@corsica/core';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -49,7 +49,7 @@ const whitelist = [SITE, NETLIFY_SITE, LOCAL_DEV];
 
 /** 4: a callback over production, a deploy-preview host and localhost; methods as a string. */
 const config4 = (): CorsPackageOptions => ({
-  origin: function (origin, callback) {
+  origin: (origin, callback) => {
     if (!origin || whitelist.indexOf(origin) !== -1) callback(null, true);
     else callback(new Error('Not allowed by CORS'));
   },

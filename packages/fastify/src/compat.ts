@@ -207,7 +207,7 @@ function fromFastifyCors(input: Record<string, unknown>, fastify: FastifyInstanc
   const warnings: ConfigWarning[] = [];
   for (const name of REGISTER_OPTIONS) delete options[name];
 
-  let origin = booleanOrigin(options.origin, options.credentials === true, problems, warnings);
+  const origin = booleanOrigin(options.origin, options.credentials === true, problems, warnings);
   if (origin === DISABLED) return DISABLED;
   options.origin = origin;
 

@@ -3,7 +3,7 @@
  * delegators and route overrides, over real HTTP on Fastify 5 (and the fixtures on Fastify 4).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CorsConfigError, createPolicy } from '@corsica/core';
+import { CorsConfigError } from '@corsica/core';
 import type { ConfigWarning, CorsOptions } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
 import { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, SITE, STRANGER, configErrorOf, describeDropIn, expectOptionRow, expectVary, preflight, putPreflight as put, recordReports, send } from '@corsica/test-utils';

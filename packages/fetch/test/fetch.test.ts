@@ -23,7 +23,9 @@ describe('@corsica/fetch: options or a policy', () => {
     const fromPolicy = await withCors(() => new Response('ok'), policy)(request.clone());
     const all = (headers: Headers): Record<string, string> => {
       const out: Record<string, string> = {};
-      headers.forEach((value, name) => (out[name] = value));
+      headers.forEach((value, name) => {
+        out[name] = value;
+      });
       return out;
     };
     expect(all(fromOptions.headers)).toEqual(all(fromPolicy.headers));
@@ -196,7 +198,9 @@ describe('@corsica/fetch: two wrappers deciding one Request at the same time', (
     const slowAnswer = await pendingSlow;
     expect(await fastAnswer.text()).toBe('fast');
     const fastNames: string[] = [];
-    fastAnswer.headers.forEach((_value, name) => fastNames.push(name));
+    fastAnswer.headers.forEach((_value, name) => {
+      fastNames.push(name);
+    });
     expect(fastNames.filter((name) => name.startsWith('access-control-') || name === 'vary')).toEqual([]);
     expect(slowAnswer.headers.get('access-control-allow-origin')).toBe(APP);
     expect(getCorsDecision(request)?.reason).toBe('origin-allowed');

@@ -105,7 +105,7 @@ export const reflectRequestHeaders: Handler = (req, res) => {
 export const prefixMatch: Handler = (req, res) => {
   const origin = header(req, 'origin');
   res.setHeader('Vary', 'Origin');
-  if (origin !== undefined && origin.startsWith('https://app.example.com')) {
+  if (origin?.startsWith('https://app.example.com')) {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
   }

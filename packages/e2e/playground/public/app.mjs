@@ -101,7 +101,9 @@ function useExample(example) {
 /** @param {string | null} id */
 function markExample(id) {
   activeExample = id;
-  document.querySelectorAll('.example').forEach((button) => button.classList.toggle('active', button.getAttribute('data-example') === id));
+  document.querySelectorAll('.example').forEach((button) => {
+    button.classList.toggle('active', button.getAttribute('data-example') === id);
+  });
 }
 
 function showPreset() {
