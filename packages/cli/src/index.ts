@@ -13,3 +13,8 @@ export { audit, formatAuditReport, lookAlikes, AuditUsageError, MAX_AUDIT_REQUES
 export type { AuditOptions, AuditReport, Finding, Severity } from './audit.js';
 export { exportNginx, NginxExportError, quoteNginx, untranslatable } from './nginx.js';
 export type { NginxExportOptions, NginxSnippet } from './nginx.js';
+export { exportApache } from './apache.js';
+export { exportCaddy } from './caddy.js';
+export { exportHaproxy } from './haproxy.js';
+export { ProxyExportError } from './proxy.js';
+export type { ProxyExportOptions, ProxySnippet, ProxyTarget } from './proxy.js';
