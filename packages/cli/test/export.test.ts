@@ -189,7 +189,7 @@ describe('corsica export nginx', () => {
 
   it.each([
     { args: ['export'], message: 'corsica: export needs a target' },
-    { args: ['export', 'apache', '--policy', 'public.json'], message: 'corsica: unknown export target "apache"' },
+    { args: ['export', 'lighttpd', '--policy', 'public.json'], message: 'corsica: unknown export target "lighttpd"; the targets are nginx, apache, caddy, haproxy' },
     { args: ['export', 'nginx'], message: 'corsica: --policy is required' },
     { args: ['export', 'nginx', '--policy', 'public.json', '--name', 'Bad-Name'], message: 'corsica: the nginx variable prefix' },
   ])('is a usage error for "corsica $args" (exit 2)', async ({ args, message }) => {
