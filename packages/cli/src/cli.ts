@@ -17,6 +17,8 @@ import { exportCaddy } from './caddy.js';
 import { exportHaproxy } from './haproxy.js';
 import { ProxyExportError } from './proxy.js';
 import type { ProxySnippet } from './proxy.js';
+import { CLOUD_TARGETS, exportCloud } from './cloud.js';
+import type { CloudTarget } from './cloud.js';
 
 /** Where `run` writes, and where relative paths start. Defaults to the process's. */
 export interface CliIO {
@@ -43,12 +45,14 @@ const USAGE = `corsica: explain, audit and export CORS policies (Corsica)
 Usage:
   corsica explain --policy FILE --origin ORIGIN [--method M] [--headers H] [--credentials] [--json]
   corsica audit URL [--origin ORIGIN ...] [--credentials] [--timeout MS] [--json]
-  corsica export TARGET --policy FILE [--out FILE]   (TARGET: nginx, apache, caddy, haproxy)
+  corsica export TARGET --policy FILE [--out FILE]
+          (TARGET: nginx, apache, caddy, haproxy, s3, r2, apigateway, lambda-url, gateway-api)
 
 Commands:
   explain   What the policy does with a request from a page, and what the browser then does.
   audit     Probe a live URL (any server) for CORS mistakes; a findings table with fixes.
-  export    Write the policy as configuration for a proxy (nginx, Apache, Caddy, HAProxy).
+  export    Write the policy as configuration for a proxy (nginx, Apache, Caddy, HAProxy) or a
+            cloud platform (S3, R2, API Gateway, Lambda URLs, Gateway API).
 
 Run "corsica <command> --help" for the options of each.
 Exit codes: 0 fine, 1 findings, 2 usage or configuration error.
@@ -115,6 +119,15 @@ Targets (each verified on the real server by Corsica's tests):
             (mod_setenvif, mod_headers, mod_rewrite)
   caddy     a Caddyfile snippet to import in the site block, before reverse_proxy (Caddy 2.6+)
   haproxy   rules to paste into the frontend section, before use_backend (HAProxy 2.2+)
+
+Cloud targets (no server of ours runs there): the platform's own CORS settings. Every way the
+platform behaves differently from the policy is printed on stderr beside the output; what would
+let in more than the policy does, or what the platform cannot hold, is refused (exit 2).
+  s3            S3 bucket CORS rules (JSON for aws s3api put-bucket-cors --cors-configuration)
+  r2            R2 bucket CORS rules (JSON rules for the Cloudflare API / wrangler r2 bucket cors set)
+  apigateway    API Gateway HTTP API CorsConfiguration (JSON)
+  lambda-url    Lambda function URL Cors (JSON)
+  gateway-api   Kubernetes Gateway API HTTPRoute CORS filter (YAML, differences as comments too)
 
 Options:
   --policy FILE   JSON options, or a JS/TS module default-exporting options or a policy.
@@ -324,7 +337,7 @@ const PROXY_EXPORTS: Readonly<Record<string, (policy: Parameters<typeof exportAp
   caddy: exportCaddy,
   haproxy: exportHaproxy,
 };
-const TARGETS = ['nginx', ...Object.keys(PROXY_EXPORTS)];
+const TARGETS = ['nginx', ...Object.keys(PROXY_EXPORTS), ...CLOUD_TARGETS];
 
 async function exportCommand(args: readonly string[], cwd: string, io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
   const { values, positionals } = parse(args, { policy: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } }, EXPORT_HELP, true);
@@ -349,8 +362,14 @@ async function exportCommand(args: readonly string[], cwd: string, io: Required<
   const input = loaded.options ?? loaded.policy;
   if (target !== 'nginx') {
     let snippet: ProxySnippet;
+    let differences: readonly string[] = [];
+    const cloud = (CLOUD_TARGETS as readonly string[]).includes(target);
     try {
-      snippet = PROXY_EXPORTS[target]!(input, { source: String(values.policy) });
+      if (cloud) {
+        const exported = exportCloud(target as CloudTarget, input);
+        snippet = { config: exported.config, notes: exported.notes };
+        differences = exported.differences;
+      } else snippet = PROXY_EXPORTS[target]!(input, { source: String(values.policy) });
     } catch (error) {
       if (error instanceof ProxyExportError) {
         io.stderr(`${error.message}\n`);
@@ -359,6 +378,9 @@ async function exportCommand(args: readonly string[], cwd: string, io: Required<
       throw error;
     }
     for (const w of loaded.warnings) io.stderr(`warning: ${w.message.replace(/^corsica: /, '')} Fix: ${w.fix}\n`);
+    if (differences.length > 0) io.stderr(`${[`corsica: ${target} will behave differently from the policy in ${differences.length} ${differences.length === 1 ? 'way' : 'ways'}:`, ...differences.map((d) => `  - ${d}`)].join('\n')}\n`);
+    // JSON has no comments: the cloud targets' notes go to stderr (the proxies write them into the file)
+    if (cloud) for (const n of snippet.notes) io.stderr(`note: ${n}\n`);
     if (typeof values.out !== 'string') {
       io.stdout(snippet.config);
       return EXIT.ok;

@@ -18,3 +18,5 @@ export { exportCaddy } from './caddy.js';
 export { exportHaproxy } from './haproxy.js';
 export { ProxyExportError } from './proxy.js';
 export type { ProxyExportOptions, ProxySnippet, ProxyTarget } from './proxy.js';
+export { CLOUD_TARGETS, exportCloud } from './cloud.js';
+export type { CloudExport, CloudTarget } from './cloud.js';
