@@ -87,7 +87,9 @@ const AUDIT_HELP = `Usage: corsica audit URL [options]
 Probes URL the way CORS scanners do, and further: arbitrary and null origins, look-alikes of each
 expected origin (suffix, prefix, substring, unescaped dot, http downgrade, other port, odd host
 characters, subdomain), "*" with credentials, reflected request headers and methods, Vary: Origin,
-CORS headers on refused preflights, preflight status and Max-Age. Works on any server.
+CORS headers on refused preflights, preflight status and Max-Age, and doubled CORS layers (a
+proxy and the app both answering: the same header twice, preflights answered in front of the app
+with another policy, Vary lost between layers), saying which layer to remove. Works on any server.
 
 At most ${MAX_AUDIT_REQUESTS} requests, ${DEFAULT_AUDIT_CONCURRENCY} at a time, each with a time-out; only URL is contacted (same
 scheme, host, port and path) and redirects are not followed.

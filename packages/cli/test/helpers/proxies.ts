@@ -182,7 +182,23 @@ export async function startServer(name: ServerName, snippet: ProxySnippet, upstr
   const dir = mkdtempSync(join(tmpdir(), `corsica-${name}-`));
   const port = await freePort();
   const { args } = serverConfig(name, dir, snippet, port, upstreamPort);
-  const child: ChildProcess = spawn(BINARIES[name]!, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: envFor(dir) });
+  return spawnServer(name, dir, args, port);
+}
+
+/**
+ * Starts Caddy with a hand-written site block (what people write without Corsica) in front of
+ * `upstreamPort`; `{upstream}` in `site` is replaced by the upstream's address.
+ */
+export async function startCaddySite(site: string, upstreamPort: number): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'corsica-caddy-site-'));
+  const port = await freePort();
+  const file = join(dir, 'Caddyfile');
+  writeFileSync(file, `{\n\tadmin off\n\tauto_https off\n}\nhttp://127.0.0.1:${port} {\n${site.replaceAll('{upstream}', `127.0.0.1:${upstreamPort}`)}\n}\n`);
+  return spawnServer('caddy', dir, ['run', '--config', file, '--adapter', 'caddyfile'], port);
+}
+
+async function spawnServer(name: ServerName, dir: string, args: readonly string[], port: number): Promise<RunningServer> {
+  const child: ChildProcess = spawn(BINARIES[name]!, [...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: envFor(dir) });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
