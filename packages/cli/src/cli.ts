@@ -45,8 +45,15 @@ const USAGE = `corsica: explain, audit and export CORS policies (Corsica)
 Usage:
   corsica explain --policy FILE --origin ORIGIN [--method M] [--headers H] [--credentials] [--json]
   corsica audit URL [--origin ORIGIN ...] [--credentials] [--timeout MS] [--json]
-  corsica export TARGET --policy FILE [--out FILE]
-          (TARGET: nginx, apache, caddy, haproxy, s3, r2, apigateway, lambda-url, gateway-api)
+  corsica export nginx --policy FILE [--out FILE] [--name NAME]
+  corsica export apache --policy FILE [--out FILE]
+  corsica export caddy --policy FILE [--out FILE]
+  corsica export haproxy --policy FILE [--out FILE]
+  corsica export s3 --policy FILE [--out FILE]
+  corsica export r2 --policy FILE [--out FILE]
+  corsica export apigateway --policy FILE [--out FILE]
+  corsica export lambda-url --policy FILE [--out FILE]
+  corsica export gateway-api --policy FILE [--out FILE]
 
 Commands:
   explain   What the policy does with a request from a page, and what the browser then does.
@@ -129,7 +136,7 @@ let in more than the policy does, or what the platform cannot hold, is refused (
   r2            R2 bucket CORS rules (JSON rules for the Cloudflare API / wrangler r2 bucket cors set)
   apigateway    API Gateway HTTP API CorsConfiguration (JSON)
   lambda-url    Lambda function URL Cors (JSON)
-  gateway-api   Kubernetes Gateway API HTTPRoute CORS filter (YAML, differences as comments too)
+  gateway-api   Kubernetes Gateway API HTTPRoute CORS filter (YAML, the differences as comments)
 
 Options:
   --policy FILE   JSON options, or a JS/TS module default-exporting options or a policy.
@@ -370,7 +377,8 @@ async function exportCommand(args: readonly string[], cwd: string, io: Required<
       if (cloud) {
         const exported = exportCloud(target as CloudTarget, input);
         snippet = { config: exported.config, notes: exported.notes };
-        differences = exported.differences;
+        // YAML carries them as comments already; JSON has none, so they go to stderr
+        differences = exported.differencesInConfig ? [] : exported.differences;
       } else snippet = PROXY_EXPORTS[target]!(input, { source: String(values.policy) });
     } catch (error) {
       if (error instanceof ProxyExportError) {

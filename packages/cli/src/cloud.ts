@@ -50,6 +50,8 @@ export interface CloudExport {
   readonly differences: readonly string[];
   /** Options left out because they change nothing for browsers. */
   readonly notes: readonly string[];
+  /** The differences are also written into `config`, as comments (YAML); JSON has no comments. */
+  readonly differencesInConfig: boolean;
 }
 
 const TARGET_NAMES: Readonly<Record<CloudTarget, string>> = {
@@ -234,14 +236,14 @@ export function exportCloud(target: CloudTarget, input: CorsOptions | Policy): C
   // --- behaviours of the platform itself
   const credentials = c.credentials;
   if (bucket) {
-    differences.push(`${name} answers preflights itself, for every object of the bucket, and uses the first rule whose origin, method and headers match.`);
+    differences.push(`${name} answers preflights itself, for every object of the bucket: nothing behind the bucket sees them.`);
     differences.push(
       target === 's3'
         ? 'S3 answers Access-Control-Allow-Headers with the requested headers that are allowed, not the whole list, and refuses a preflight that matches no rule with 403.'
         : 'R2 answers Access-Control-Allow-Headers with the requested headers that are allowed, not the whole list.',
     );
     differences.push(
-      `${name} has no credentials setting: ${credentials ? 'buckets do not authenticate with cookies, so credentialed requests only matter for signed URLs and custom domains in front of them' : 'the policy sends no Access-Control-Allow-Credentials; check with `corsica audit` whether the bucket does for listed origins'}.`,
+      `${name} has no credentials setting: it decides Access-Control-Allow-Credentials itself${credentials ? '' : ' (the policy sends none)'}; check the bucket's answer with \`corsica audit --credentials\`. Buckets authenticate requests with signatures, not cookies.`,
     );
     differences.push(
       target === 's3'
@@ -339,5 +341,5 @@ export function exportCloud(target: CloudTarget, input: CorsOptions | Policy): C
       ...(maxAge === undefined ? [] : [`    maxAge: ${maxAge}`]),
     ].join('\n');
   }
-  return { target, config: `${config}\n`, differences: Object.freeze(differences), notes: Object.freeze(notes) };
+  return { target, config: `${config}\n`, differences: Object.freeze(differences), notes: Object.freeze(notes), differencesInConfig: target === 'gateway-api' };
 }

@@ -5,9 +5,6 @@
  * on a single layer (the app alone, or Caddy running `corsica export caddy` in front of an app
  * without CORS).
  */
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cors } from '@corsica/express';
@@ -16,27 +13,17 @@ import type { AuditReport } from '../src/index.js';
 import { exportCaddy } from '../src/index.js';
 import { available, startCaddySite, startServer } from './helpers/proxies.js';
 import type { RunningServer } from './helpers/proxies.js';
-import { STRICT_POLICY } from './helpers/servers.js';
+import { conformanceRoutes, listen, STRICT_POLICY } from './helpers/servers.js';
+import type { Listening } from './helpers/servers.js';
 
 const ORIGIN = 'https://app.example.com';
 
-/** An Express app (X-Powered-By: Express) with routes, with or without Corsica in front of them. */
-async function expressApp(withCors: boolean): Promise<{ port: number; close(): Promise<void> }> {
+/** An Express app (it sends X-Powered-By: Express) serving the conformance routes, with or without Corsica in front of them. */
+async function expressApp(withCors: boolean): Promise<Listening> {
   const app = express();
-  if (withCors) app.use(cors(STRICT_POLICY));
-  app.get('/ok', (_req, res) => {
-    res.send('ok');
-  });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  if (withCors) app.use(cors(STRICT_POLICY) as never);
+  app.use((req, res) => conformanceRoutes(req, res));
+  return listen(app);
 }
 
 const ids = (report: AuditReport): string[] => report.findings.map((f) => f.id);
