@@ -146,8 +146,8 @@ Options:
   -h, --help      Show this help.
 
 Refused (exit 2, with the reason and the fix): origin functions (sync or async), RegExps the
-server's regex engine would read differently, privateNetwork, reportOnly, and (apache, caddy,
-haproxy) mirrorRequestHeaders and names holding the server's configuration syntax.
+server's regex engine would read differently, privateNetwork, mirrorRequestHeaders, reportOnly,
+and method or header names holding the server's configuration syntax.
 `;
 
 class UsageError extends Error {

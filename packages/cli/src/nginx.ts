@@ -216,7 +216,8 @@ function headerValue(value: string, option: string, reasons: string[]): string {
  * on error pages (`always`), and the same `Vary`.
  *
  * Throws {@link NginxExportError} for what nginx cannot express: origin functions (sync or
- * async), RegExps outside the common JavaScript/PCRE subset, `privateNetwork`, `reportOnly`.
+ * async), RegExps outside the common JavaScript/PCRE subset, `privateNetwork`,
+ * `mirrorRequestHeaders`, `reportOnly`.
  * Throws the core's `CorsConfigError` for invalid options.
  *
  * @example
@@ -251,6 +252,10 @@ export function exportNginx(input: CorsOptions | Policy, options: NginxExportOpt
   }
   if (c.privateNetwork) {
     reasons.push('corsica: `privateNetwork` (legacy Private Network Access) is not exported; remove it (Chrome replaced PNA with a permission prompt that needs no header) or keep CORS in the app.');
+  }
+  if (c.mirrorRequestHeaders) {
+    // nginx would check the requested names against an empty list and refuse every custom header
+    reasons.push('corsica: `mirrorRequestHeaders` echoes each validated request header list, which the nginx export does not do; list the names in `allowedHeaders` (or "*") instead.');
   }
   if (isReportOnly(policy, corsOptions)) {
     reasons.push('corsica: `reportOnly` evaluates one policy and applies another, which nginx cannot report; export the policy you enforce (the fallback during a migration, the final one after it).');
