@@ -144,6 +144,12 @@ export function exportCloud(target: CloudTarget, input: CorsOptions | Policy): C
 
   // --- origins
   const origins: string[] = c.originMode === 'any' ? ['*'] : [...c.origins];
+  if (target === 'gateway-api') {
+    for (const o of c.origins) {
+      const scheme = split(o).scheme;
+      if (scheme !== 'http' && scheme !== 'https') reasons.push(`corsica: the \`origin\` "${o}" cannot be exported: the Gateway API's allowOrigins takes http and https origins only; serve that client from an https origin, or keep CORS in the app.`);
+    }
+  }
   for (const pattern of c.originPatterns) {
     const p = split(pattern);
     const subdomains = p.host.startsWith('*.');

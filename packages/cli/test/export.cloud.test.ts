@@ -114,7 +114,8 @@ describe('refusals: what would weaken the policy or what the platform cannot hol
     { target: 'r2' as const, origin: ['https://*.example.com'], says: 'documents exact origins and "*" only' },
     { target: 'gateway-api' as const, origin: ['http://localhost:*'], says: 'no port wildcard and takes http and https origins only; list the origins it stands for (e.g. "http://localhost:5173")' },
     { target: 's3' as const, origin: ['https://*.example.com:*'], says: 'needs two wildcards, and S3 allows one per AllowedOrigin' },
-  ])('$target refuses the pattern $origin', ({ target, origin, says }) => {
+    { target: 'gateway-api' as const, origin: ['chrome-extension://abcdefghijklmnopabcdefghijklmnop'], says: "the Gateway API's allowOrigins takes http and https origins only" },
+  ])('$target refuses the origin $origin', ({ target, origin, says }) => {
     expect(refusal(target, { origin })[0]).toContain(says);
   });
 
