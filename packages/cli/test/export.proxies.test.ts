@@ -12,7 +12,7 @@ import type { CorsOptions } from '@corsica/core';
 import { exportApache, exportCaddy, exportHaproxy, loadPolicyFile, ProxyExportError } from '../src/index.js';
 import type { ProxySnippet } from '../src/index.js';
 import { cli, FIXTURES } from './helpers/cli.js';
-import { BINARIES, checkServerConfig } from './helpers/proxies.js';
+import { available, checkServerConfig } from './helpers/proxies.js';
 import type { ServerName } from './helpers/proxies.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'corsica-export-proxies-'));
@@ -108,12 +108,12 @@ describe.each([
 });
 
 describe.each(TARGETS)('%s accepts', (target) => {
-  it.skipIf(BINARIES[target] === undefined).each(['credentialed.json', 'public.json', 'patterns.mjs', 'compiled.ts', 'options.ts', 'commonjs.cjs'])('the export of %s', async (file) => {
+  it.skipIf(!available(target)).each(['credentialed.json', 'public.json', 'patterns.mjs', 'compiled.ts', 'options.ts', 'commonjs.cjs'])('the export of %s', async (file) => {
     const loaded = await loadPolicyFile(file, FIXTURES);
     expect(checkServerConfig(target, EXPORTS[target](loaded.options ?? loaded.policy))).toBeUndefined();
   });
 
-  it.skipIf(BINARIES[target] === undefined)('every allowed header and method token its syntax can hold', () => {
+  it.skipIf(!available(target))('every allowed header and method token its syntax can hold', () => {
     const odd = target === 'caddy' ? "!#$%&'*+.^_|~" : target === 'apache' ? "!#$&'*+.^_`|~" : "!#&'*+.^_`|~";
     const snippet = EXPORTS[target]({ origin: ['https://app.example.com', /^https:\/\/[a-z0-9'"-]+\.corp\.example$/i], methods: ['GET', 'PURGE', `X-M${odd}`], allowedHeaders: [`x-a${odd}`, 'X-B'], exposedHeaders: ['X-C'], maxAge: 60 });
     expect(checkServerConfig(target, snippet)).toBeUndefined();
