@@ -54,6 +54,12 @@ export function exportCaddy(input: CorsOptions | Policy, options: ProxyExportOpt
   const entry = (key: string, value: string, comment?: string): void => void out.push(`${t}${t}${key} ${value}${comment === undefined ? '' : `  # ${comment}`}`);
   const origin = '{http.request.header.Origin}';
 
+  // site-level matchers: the route below and handle_errors both use them
+  out.push('@corsica_grant vars {corsica_kind} actual-allowed');
+  out.push('@corsica_actual vars {corsica_kind} actual actual-allowed');
+  out.push('@corsica_preflight_allowed vars {corsica_kind} preflight-allowed');
+  out.push('@corsica_preflight vars {corsica_kind} preflight-allowed preflight-denied');
+  out.push('');
   out.push('route {');
   out.push(`${t}# corsica_origin: n no Origin, y allowed, x refused. Several Origin lines reach Caddy joined with ",".`);
   if (plan.regExps.length > 0) {
@@ -113,11 +119,6 @@ export function exportCaddy(input: CorsOptions | Policy, options: ProxyExportOpt
   }
   out.push(`${t}}`);
   out.push('');
-  out.push(`${t}@corsica_grant vars {corsica_kind} actual-allowed`);
-  out.push(`${t}@corsica_actual vars {corsica_kind} actual actual-allowed`);
-  out.push(`${t}@corsica_preflight_allowed vars {corsica_kind} preflight-allowed`);
-  out.push(`${t}@corsica_preflight vars {corsica_kind} preflight-allowed preflight-denied`);
-  out.push('');
   out.push(`${t}# Deferred header operations run when the response is written, the innermost (last written) first:`);
   out.push(`${t}# the app's own CORS headers are removed below, then these set the policy's, on error pages too.`);
   const value = (v: string | undefined): string => (v === undefined ? `"${origin}"` : `"${v}"`);
@@ -138,6 +139,18 @@ export function exportCaddy(input: CorsOptions | Policy, options: ProxyExportOpt
   out.push(`${t}respond @corsica_preflight_allowed ${plan.preflightStatus}`);
   out.push(`${t}respond @corsica_preflight 403`);
   out.push('}');
+  out.push('');
+  out.push("# Caddy's own error answers (a 502 when the app is down) skip the deferred headers above:");
+  out.push('# the same headers, set directly on them, so browsers see the real status, not a CORS error.');
+  out.push('handle_errors {');
+  const direct = (matcher: string, lines: string[]): void => {
+    out.push(`${t}header ${matcher} {`);
+    for (const l of lines) out.push(`${t}${t}${l}`);
+    out.push(`${t}}`);
+  };
+  direct('@corsica_grant', plan.actual.map(([h, v]) => `${h} ${value(v)}`));
+  if (plan.mode === 'dynamic') direct('@corsica_actual', ['+Vary Origin']);
+  out.push('}');
 
   const text = [
     ...header(options.source, 'caddy', [
@@ -151,6 +164,8 @@ export function exportCaddy(input: CorsOptions | Policy, options: ProxyExportOpt
       '- Caddy sorts directives: basicauth and forward_auth run before any route, so they would refuse',
       '  the preflights (which never carry credentials). Put them in a route after this import.',
       '- It defines the placeholders {corsica_*} and the matchers @corsica_*: import it once per site.',
+      '- Its handle_errors block keeps the headers on Caddy\'s own errors. If the site has a',
+      '  handle_errors block of its own, move the header lines of this one into it instead.',
     ], plan.notes),
     '',
     ...out,

@@ -143,6 +143,8 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
     '  maxconn 256',
     'defaults',
     '  mode http',
+    // a refused connection is final here (the tests stop the app on purpose): no retry delay
+    '  retries 0',
     '  timeout connect 5s',
     '  timeout client 30s',
     '  timeout server 30s',

@@ -91,6 +91,27 @@ export function describeProxyExport(name: ServerName, exportPolicy: (options: Co
       });
     });
 
+    it("keeps the CORS headers on the proxy's own error page when the app is down", async () => {
+      const down = await listen(conformanceRoutes);
+      const port = down.port;
+      await down.close();
+      const server = await startServer(name, exportPolicy(STANDARD_POLICIES.credentialed!), port);
+      try {
+        const res = await send(server.baseUrl, { method: 'GET', path: '/ok', headers: [['Origin', 'https://app.example.com']] }, 5000);
+        expect(res.status).toBeGreaterThanOrEqual(502);
+        expect(corsHeaders(res)).toEqual({
+          'access-control-allow-origin': 'https://app.example.com',
+          'access-control-allow-credentials': 'true',
+          'access-control-expose-headers': 'X-Request-Id',
+        });
+        expect([...varyNames(res)]).toContain('origin');
+        const refused = await send(server.baseUrl, { method: 'GET', path: '/ok', headers: [['Origin', 'https://evil.example']] }, 5000);
+        expect(corsHeaders(refused)).toEqual({});
+      } finally {
+        await server.close();
+      }
+    });
+
     describe('with the credentialed policy', () => {
       let server: RunningServer;
       beforeAll(async () => {
