@@ -81,9 +81,24 @@ export interface RunningServer {
 }
 
 const APACHE_MODULES = ['mpm_event', 'authz_core', 'headers', 'setenvif', 'rewrite', 'proxy', 'proxy_http'];
+const APACHE_AUTH_MODULES = ['auth_basic', 'authn_core', 'authn_file', 'authz_user'];
 
 /** The whole configuration each server runs: the snippet in front of `upstreamPort`. */
-export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippet, port: number, upstreamPort: number): { file: string; args: string[] } {
+/** Options of the test configuration around the snippet. */
+export interface ServerSetup {
+  /**
+   * Protect the app with HTTP Basic authentication, arranged the way the snippet's comments tell
+   * users to (Apache: `Require` skipped for preflights in `<If>`; Caddy: `basicauth` in a route
+   * after the import; HAProxy: `http-request auth` after the rules): preflights must still be
+   * answered, everything else gets 401.
+   */
+  readonly auth?: boolean;
+}
+
+/** A bcrypt hash for Caddy's basicauth; the tests never send the password. */
+const CADDY_HASH = '$2a$14$hNK5QekNaeQ0Vxoz93iZW.wiAOmU9/MQIsCymMKpE06bcs1gwRq3W';
+
+export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippet, port: number, upstreamPort: number, setup: ServerSetup = {}): { file: string; args: string[] } {
   const snippetFile = join(dir, name === 'caddy' ? 'corsica.caddy' : name === 'apache' ? 'corsica.conf' : 'corsica.cfg');
   writeFileSync(snippetFile, snippet.config);
   if (name === 'apache') {
@@ -94,7 +109,7 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
       'LogLevel warn',
       `Listen 127.0.0.1:${port}`,
       'ServerName 127.0.0.1',
-      ...APACHE_MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
+      ...[...APACHE_MODULES, ...(setup.auth ? APACHE_AUTH_MODULES : [])].map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
       'StartServers 1',
       'ServerLimit 1',
       'ThreadsPerChild 16',
@@ -105,6 +120,19 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
       `<VirtualHost 127.0.0.1:${port}>`,
       '  <Location "/">',
       `    Include ${snippetFile}`,
+      ...(setup.auth
+        ? [
+            '    AuthType Basic',
+            '    AuthName api',
+            `    AuthUserFile ${dir}/htpasswd`,
+            '    <If "%{REQUEST_METHOD} == \'OPTIONS\' && -n req_novary(\'Access-Control-Request-Method\')">',
+            '      Require all granted',
+            '    </If>',
+            '    <Else>',
+            '      Require valid-user',
+            '    </Else>',
+          ]
+        : []),
       `    ProxyPass http://127.0.0.1:${upstreamPort}/`,
       '  </Location>',
       '</VirtualHost>',
@@ -112,6 +140,7 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
     ].join('\n');
     const file = join(dir, 'httpd.conf');
     writeFileSync(file, conf);
+    if (setup.auth) writeFileSync(join(dir, 'htpasswd'), '');
     return { file, args: ['-f', file, '-DFOREGROUND'] };
   }
   if (name === 'caddy') {
@@ -126,7 +155,7 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
       '}',
       `http://127.0.0.1:${port} {`,
       `\timport ${snippetFile}`,
-      `\treverse_proxy 127.0.0.1:${upstreamPort}`,
+      ...(setup.auth ? ['\troute {', `\t\tbasicauth {`, `\t\t\tuser ${CADDY_HASH}`, '\t\t}', `\t\treverse_proxy 127.0.0.1:${upstreamPort}`, '\t}'] : [`\treverse_proxy 127.0.0.1:${upstreamPort}`]),
       '}',
       '',
     ].join('\n');
@@ -139,6 +168,7 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
     .map((l) => (l === '' ? l : `  ${l}`))
     .join('\n');
   const conf = [
+    ...(setup.auth ? ['userlist users', '  user user insecure-password never-sent'] : []),
     'global',
     '  maxconn 256',
     'defaults',
@@ -151,6 +181,7 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
     'frontend www',
     `  bind 127.0.0.1:${port}`,
     indented,
+    ...(setup.auth ? ['  http-request auth realm api unless { http_auth(users) }'] : []),
     '  default_backend app',
     'backend app',
     `  server app 127.0.0.1:${upstreamPort}`,
@@ -180,10 +211,10 @@ function envFor(dir: string): NodeJS.ProcessEnv {
 }
 
 /** Starts `name` in front of `upstreamPort` with the exported snippet; stops its whole process group on close. */
-export async function startServer(name: ServerName, snippet: ProxySnippet, upstreamPort: number): Promise<RunningServer> {
+export async function startServer(name: ServerName, snippet: ProxySnippet, upstreamPort: number, setup: ServerSetup = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), `corsica-${name}-`));
   const port = await freePort();
-  const { args } = serverConfig(name, dir, snippet, port, upstreamPort);
+  const { args } = serverConfig(name, dir, snippet, port, upstreamPort, setup);
   return spawnServer(name, dir, args, port);
 }
 

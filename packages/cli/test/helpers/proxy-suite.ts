@@ -112,6 +112,24 @@ export function describeProxyExport(name: ServerName, exportPolicy: (options: Co
       }
     });
 
+    it('answers preflights before the authentication arranged as its comments say; the 401 keeps the CORS headers', async () => {
+      const server = await startServer(name, exportPolicy(STANDARD_POLICIES.credentialed!), upstream.port, { auth: true });
+      try {
+        reached.length = 0;
+        const preflight = await send(server.baseUrl, { method: 'OPTIONS', path: '/ok', headers: [['Origin', 'https://app.example.com'], ['Access-Control-Request-Method', 'PUT'], ['Access-Control-Request-Headers', 'authorization']] }, 5000);
+        expect(preflight.status).toBe(204);
+        expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+        const get = await send(server.baseUrl, { method: 'GET', path: '/ok', headers: [['Origin', 'https://app.example.com']] }, 5000);
+        expect(get.status).toBe(401);
+        expect(get.headers['access-control-allow-origin']).toBe('https://app.example.com');
+        const options = await send(server.baseUrl, { method: 'OPTIONS', path: '/app-options', headers: [['Origin', 'https://app.example.com']] }, 5000);
+        expect(options.status).toBe(401);
+        expect(reached).toEqual([]);
+      } finally {
+        await server.close();
+      }
+    });
+
     describe('with the credentialed policy', () => {
       let server: RunningServer;
       beforeAll(async () => {
