@@ -229,6 +229,9 @@ function fingerprint(res: ScenarioResponse): Set<string> {
   return marks;
 }
 
+/** Marks that name a layer (its software), as opposed to headers some routes add and others do not. */
+const IDENTITY = /^(?:server|x-powered-by|via): /;
+
 /** A short name for the layer that produced `res`, from its Server header. */
 function layerName(res: ScenarioResponse): string {
   const server = header(res, 'server');
@@ -273,12 +276,12 @@ const ONE_LAYER_FIX =
 /**
  * Doubled CORS layers, seen from outside:
  * - the same CORS header sent twice, on two lines or comma-joined (two layers each added theirs);
- * - preflights answered by a layer in front of the app: the preflight's answer lacks the marks
- *   (Server, X-Powered-By, Via values and the app's own header names) that the app's answers
- *   carry, while an OPTIONS without Access-Control-Request-Method, which only the app answers,
- *   has them. Comparing with that OPTIONS rules out apps that simply send fewer headers on
- *   preflights: the same route, the same method, only the preflight header differs. When the app
- *   has no marks at all nothing is concluded (no guess);
+ * - preflights answered by a layer in front of the app: the preflight's answer lacks an identity
+ *   mark (a Server, X-Powered-By or Via value) that the app's answers carry, while an OPTIONS
+ *   without Access-Control-Request-Method, which only the app answers, has it. Comparing with
+ *   that OPTIONS rules out apps that simply send fewer headers on preflights (the same route,
+ *   the same method, only the preflight header differs), and only identity marks count, not
+ *   headers a later middleware adds. When the app has no identity mark, nothing is concluded;
  * - then, whether the two layers agree: the preflight lets an origin in that the app's GET does
  *   not (or the reverse), or they disagree on credentials.
  */
@@ -298,7 +301,9 @@ function layers(ctx: LayerContext): Finding[] {
   if (app !== undefined && preflight !== undefined) {
     const appMarks = fingerprint(app);
     const preMarks = fingerprint(preflight);
-    const missing = [...appMarks].filter((m) => !preMarks.has(m));
+    // only identity marks decide: an app whose CORS middleware ends preflights before another
+    // middleware adds its headers (helmet after cors) still sends its own Server / X-Powered-By
+    const missing = [...appMarks].filter((m) => IDENTITY.test(m) && !preMarks.has(m));
     // the app answers OPTIONS itself (its marks are there), yet not the preflight: someone in front did
     const optionsReachApp = options !== undefined && missing.length > 0 && missing.every((m) => fingerprint(options).has(m));
     if (missing.length > 0 && optionsReachApp) {
@@ -333,7 +338,7 @@ function layers(ctx: LayerContext): Finding[] {
       }
     }
     // every OPTIONS answered in front of the app, preflight or not: the app's own OPTIONS routes never run
-    if (options !== undefined && missing.length > 0 && !optionsReachApp && options.status >= 200 && options.status < 300 && [...appMarks].some((m) => !fingerprint(options).has(m))) {
+    if (options !== undefined && missing.length > 0 && !optionsReachApp && options.status >= 200 && options.status < 300) {
       finding(
         'low',
         'layers.options-intercepted',
