@@ -154,6 +154,8 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
       '\t}',
       '}',
       `http://127.0.0.1:${port} {`,
+      // the site address alone would listen on every interface
+      '\tbind 127.0.0.1',
       `\timport ${snippetFile}`,
       ...(setup.auth ? ['\troute {', `\t\tbasicauth {`, `\t\t\tuser ${CADDY_HASH}`, '\t\t}', `\t\treverse_proxy 127.0.0.1:${upstreamPort}`, '\t}'] : [`\treverse_proxy 127.0.0.1:${upstreamPort}`]),
       '}',
@@ -226,7 +228,7 @@ export async function startCaddySite(site: string, upstreamPort: number): Promis
   const dir = mkdtempSync(join(tmpdir(), 'corsica-caddy-site-'));
   const port = await freePort();
   const file = join(dir, 'Caddyfile');
-  writeFileSync(file, `{\n\tadmin off\n\tauto_https off\n}\nhttp://127.0.0.1:${port} {\n${site.replaceAll('{upstream}', `127.0.0.1:${upstreamPort}`)}\n}\n`);
+  writeFileSync(file, `{\n\tadmin off\n\tauto_https off\n}\nhttp://127.0.0.1:${port} {\n\tbind 127.0.0.1\n${site.replaceAll('{upstream}', `127.0.0.1:${upstreamPort}`)}\n}\n`);
   return spawnServer('caddy', dir, ['run', '--config', file, '--adapter', 'caddyfile'], port);
 }
 
