@@ -149,6 +149,16 @@ export function describeProxyExport(name: ServerName, exportPolicy: (options: Co
         expect(reached).toEqual([]);
       });
 
+      it.each([
+        { lines: ['content-type', 'x-not-allowed'], status: 403 },
+        { lines: ['x-not-allowed', 'content-type'], status: 403 },
+        { lines: ['content-type', 'authorization'], status: 204 },
+      ])('checks every Access-Control-Request-Headers line of a preflight ($lines: $status)', async ({ lines, status }) => {
+        const headers: HeaderLine[] = [['Origin', 'https://app.example.com'], ['Access-Control-Request-Method', 'PUT'], ...lines.map((l): HeaderLine => ['Access-Control-Request-Headers', l])];
+        const res = await send(server.baseUrl, { method: 'OPTIONS', path: '/ok', headers }, 5000);
+        expect(res.status).toBe(status);
+      });
+
       it("passes an OPTIONS without Access-Control-Request-Method to the app's own route", async () => {
         reached.length = 0;
         const res = await send(server.baseUrl, { method: 'OPTIONS', path: '/app-options', headers: [['Origin', 'https://app.example.com']] }, 5000);
