@@ -102,7 +102,7 @@ export function exportApache(input: CorsOptions | Policy, options: ProxyExportOp
   }
   out.push(`Header always set Vary "${PREFLIGHT_VARY}" env=${env('PREFLIGHT')}`);
   out.push('');
-  out.push('# --- preflights are answered here, before the proxy (and any authentication) runs');
+  out.push('# --- preflights are answered here, before the proxy runs (after authorization: see the pitfall above)');
   out.push('RewriteEngine On');
   out.push(`RewriteCond %{ENV:${env('PREFLIGHT_ALLOWED')}} =1`);
   if (plan.preflightStatus === 200) {
