@@ -11,6 +11,10 @@
  *
  * Request headers are read with `req_novary()`: Apache adds every header that `req()` reads to
  * `Vary`, which would put `Vary: Origin` on responses the policy keeps cacheable for everyone.
+ *
+ * Equivalence holds for every request a browser sends. Apache reads an empty `Origin` or
+ * `Access-Control-Request-Method` line as no line at all, so such an `OPTIONS` (which no browser
+ * sends) reaches the app where the core answers 403, as with the nginx export.
  * @module
  */
 import type { CorsOptions, Policy } from '@corsica/core';

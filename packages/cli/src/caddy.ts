@@ -11,6 +11,10 @@
  * RE2 has no lookarounds: what PCRE exports leave out with `(?!...)` (a port pattern's default
  * port, Authorization under `*`) is an earlier map entry that answers "no", and the core's rule
  * that RegExps only see well-formed origins is a first map that passes only those on.
+ *
+ * Equivalence holds for every request a browser sends. Caddy reads an empty `Origin` or
+ * `Access-Control-Request-Method` line as no line at all, so such an `OPTIONS` (which no browser
+ * sends) reaches the app where the core answers 403, as with the nginx export.
  * @module
  */
 import type { CorsOptions, Policy } from '@corsica/core';
