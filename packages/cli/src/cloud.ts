@@ -204,7 +204,7 @@ export function exportCloud(target: CloudTarget, input: CorsOptions | Policy): C
     reasons.push(`corsica: \`allowedHeaders: ["*"]\` would let ${name} allow Authorization, which "*" never covers in the policy; list the header names instead, or add "Authorization" next to "*" if pages really send it.`);
   }
   if (anyHeader && target === 'r2') {
-    reasons.push('corsica: `allowedHeaders: ["*"]` cannot be exported to R2, whose AllowedHeaders take names; list the header names.');
+    reasons.push('corsica: `allowedHeaders: ["*"]` is not exported to R2: its API documents `allowed.headers` as header names, not a wildcard, so how R2 reads "*" is unknown; list the header names.');
   }
   const allowedHeaders = [...c.allowedHeaders];
   const exposedHeaders = [...c.exposedHeaders];
