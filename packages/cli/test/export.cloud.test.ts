@@ -119,6 +119,10 @@ describe('refusals: what would weaken the policy or what the platform cannot hol
     expect(refusal(target, { origin })[0]).toContain(says);
   });
 
+  it('r2 refuses "*" even next to Authorization: its API documents header names only', () => {
+    expect(refusal('r2', { origin: '*', allowedHeaders: ['*', 'Authorization'], onWarning: false })[0]).toContain('is not exported to R2: its API documents `allowed.headers` as header names');
+  });
+
   it.each([
     { target: 'lambda-url' as const, options: { origin: Array.from({ length: 101 }, (_, i) => `https://a${i}.example.com`) }, says: '`origin` has 101 entries and Lambda function URLs takes at most 100' },
     { target: 'gateway-api' as const, options: { origin: Array.from({ length: 65 }, (_, i) => `https://a${i}.example.com`) }, says: '`origin` has 65 entries and the Gateway API CORS filter takes at most 64' },
