@@ -1,7 +1,7 @@
 /**
- * `corsica audit` on doubled CORS layers, with real ones: a real Caddy, configured the way people
- * add CORS to a proxy by hand, in front of an Express app that already does CORS with
- * @corsica/express. The audit must name the doubling and which layer to remove, and stay quiet
+ * `corsica audit` on doubled CORS layers, with real ones: a real Caddy and a real nginx,
+ * configured the way people add CORS to a proxy by hand, in front of an Express app that already
+ * does CORS with @corsica/express. The audit must name the doubling and which layer to remove, and stay quiet
  * on a single layer (the app alone, or Caddy running `corsica export caddy` in front of an app
  * without CORS).
  */
@@ -11,6 +11,7 @@ import { cors } from '@corsica/express';
 import { audit } from '../src/index.js';
 import type { AuditReport } from '../src/index.js';
 import { exportCaddy } from '../src/index.js';
+import { NGINX, startNginx } from './helpers/nginx.js';
 import { available, startCaddySite, startServer } from './helpers/proxies.js';
 import type { RunningServer } from './helpers/proxies.js';
 import { conformanceRoutes, listen, STRICT_POLICY } from './helpers/servers.js';
@@ -36,6 +37,33 @@ async function expressApp(withCors: boolean, headersAfterCors = false): Promise<
 
 const ids = (report: AuditReport): string[] => report.findings.map((f) => f.id);
 const find = (report: AuditReport, id: string) => report.findings.find((f) => f.id === id);
+
+describe.skipIf(NGINX === undefined)('corsica audit on nginx adding CORS by hand in front of an app that does CORS too', () => {
+  let report: AuditReport;
+  const stops: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const app = await expressApp(true);
+    stops.push(() => app.close());
+    // the snippet people copy: headers added with add_header, every OPTIONS answered 204
+    const naive = {
+      http: '',
+      location: [`add_header Access-Control-Allow-Origin "${ORIGIN}" always;`, 'add_header Access-Control-Allow-Credentials "true" always;', 'if ($request_method = OPTIONS) { return 204; }'].join('\n'),
+      notes: [],
+    };
+    const nginx = await startNginx(naive, app.port);
+    stops.push(() => nginx.close());
+    report = await audit(`${nginx.baseUrl}/ok`, { origins: [ORIGIN], credentials: true });
+  });
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  it('reports the two layers and that the app never sees an OPTIONS', () => {
+    expect(find(report, 'layers.doubled')?.title).toContain(`Access-Control-Allow-Origin "${ORIGIN}, ${ORIGIN}"`);
+    expect(find(report, 'layers.options-intercepted')?.title).toContain('answered by the layer that sends Server: nginx');
+    expect(report.exitCode).toBe(1);
+  });
+});
 
 describe.skipIf(!available('caddy'))('corsica audit on doubled CORS layers', () => {
   const stops: (() => Promise<void>)[] = [];
@@ -113,6 +141,23 @@ describe.skipIf(!available('caddy'))('corsica audit on doubled CORS layers', () 
       expect(split?.title).toContain('x-powered-by: Express');
       expect(split?.title).toContain(`its answer for ${ORIGIN} disagrees with the app's own`);
       expect(ids(report)).not.toContain('layers.options-intercepted');
+    });
+  });
+
+  describe('Caddy replacing Vary on GET responses in front of an app that appends Origin to it', () => {
+    let report: AuditReport;
+    beforeAll(async () => {
+      const base = await start(['\t@get method GET', '\theader @get {', '\t\tVary "Accept-Encoding"', '\t\tdefer', '\t}', '\treverse_proxy {upstream}'].join('\n'), true);
+      report = await audit(`${base}/ok`, { origins: [ORIGIN], credentials: true });
+    });
+
+    it('reports that Vary: Origin is lost between the layers, not merely missing', () => {
+      const lost = find(report, 'layers.vary-lost');
+      expect(lost?.severity).toBe('medium');
+      expect(lost?.title).toContain('Vary: Origin is on some answers (OPTIONS');
+      expect(lost?.title).toContain('carry another Vary (Accept-Encoding)');
+      expect(lost?.fix).toContain('make it append');
+      expect(ids(report)).not.toContain('vary.missing-origin');
     });
   });
 
