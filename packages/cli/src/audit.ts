@@ -667,7 +667,7 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
 export function formatAuditReport(report: AuditReport): string {
   const out: string[] = [
     `corsica audit ${report.url}`,
-    `${report.requests} requests: an arbitrary origin, null, look-alikes of ${report.origins.join(', ')}, preflights (refused origin, x-evil-header, PROPFIND).`,
+    `${report.requests} requests: an arbitrary origin, null, look-alikes of ${report.origins.join(', ')}, preflights (refused origin, x-evil-header, PROPFIND), an OPTIONS that is not one.`,
     '',
   ];
   if (report.findings.length === 0) {
