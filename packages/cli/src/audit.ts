@@ -53,7 +53,7 @@ export interface AuditReport {
 /** The request budget of one audit: the plan never grows beyond it, whatever the options. */
 export const MAX_AUDIT_REQUESTS = 60;
 /** Requests that do not depend on the expected origins. */
-const FIXED_PROBES = 6;
+const FIXED_PROBES = 7;
 /** Requests per expected origin: one GET, one preflight, ten look-alikes. */
 const PER_ORIGIN_PROBES = 12;
 /** Expected origins probed within the budget. */
@@ -204,6 +204,48 @@ function varies(res: ScenarioResponse): boolean {
   return vary !== undefined && (listHas(vary, 'origin', true) || listHas(vary, '*', false));
 }
 
+/**
+ * Response headers any layer may set or rewrite (framing, caching, content, CORS itself): they
+ * say nothing about which layer produced a response.
+ */
+const GENERIC_HEADERS: ReadonlySet<string> = new Set([
+  'date', 'content-length', 'content-type', 'content-encoding', 'content-language', 'connection', 'keep-alive', 'transfer-encoding',
+  'etag', 'last-modified', 'vary', 'cache-control', 'expires', 'pragma', 'age', 'accept-ranges', 'location', 'allow', 'set-cookie',
+  'strict-transport-security',
+]);
+
+/**
+ * What identifies the layer that produced a response: the values of Server, X-Powered-By and Via,
+ * and the names of its other non-generic headers (an app's X-Request-Id, a framework's own
+ * headers). A response that reached the app carries the app's marks (and the proxy's, which
+ * adds its own on the way back); a response a proxy made itself carries only the proxy's.
+ */
+function fingerprint(res: ScenarioResponse): Set<string> {
+  const marks = new Set<string>();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (GENERIC_HEADERS.has(name) || name.startsWith('access-control-')) continue;
+    marks.add(name === 'server' || name === 'x-powered-by' || name === 'via' ? `${name}: ${typeof value === 'string' ? value : value.join(', ')}` : name);
+  }
+  return marks;
+}
+
+/** Marks that name a layer (its software), as opposed to headers some routes add and others do not. */
+const IDENTITY = /^(?:server|x-powered-by|via): /;
+
+/** A short name for the layer that produced `res`, from its Server header. */
+function layerName(res: ScenarioResponse): string {
+  const server = header(res, 'server');
+  return server === undefined ? 'a layer in front of the app' : `the layer that sends Server: ${printable(server, 40)}`;
+}
+
+/** Values of a CORS header that two layers both sent: several lines, or one comma-joined value. */
+function doubledValues(res: ScenarioResponse, name: string): string[] | undefined {
+  const v = res.headers[name];
+  if (v === undefined) return undefined;
+  const values = (typeof v === 'string' ? [v] : v).flatMap((line) => line.split(',')).map((x) => x.trim()).filter((x) => x !== '');
+  return values.length > 1 ? values : undefined;
+}
+
 async function runAll(baseUrl: string, path: string, probes: readonly Probe[], timeout: number, concurrency: number): Promise<Map<string, ScenarioResponse>> {
   const out = new Map<string, ScenarioResponse>();
   let next = 0;
@@ -217,6 +259,119 @@ async function runAll(baseUrl: string, path: string, probes: readonly Probe[], t
   return out;
 }
 
+interface LayerContext {
+  readonly plan: readonly Probe[];
+  readonly got: (p: Probe) => ScenarioResponse | undefined;
+  readonly expected: readonly string[];
+  readonly perOrigin: readonly { origin: string; get: Probe; preflight: Probe }[];
+  readonly base: Probe;
+  readonly plainOptions: Probe;
+  readonly deniedPreflight: Probe;
+  readonly path: string;
+}
+
+const ONE_LAYER_FIX =
+  'Keep CORS in one layer. Either remove the proxy\'s CORS directives and let the app answer everything, preflights included; or make the proxy the only layer (generate it with `corsica export nginx|apache|caddy|haproxy`, which also hides the app\'s own CORS headers) and remove the app\'s CORS middleware.';
+
+/**
+ * Doubled CORS layers, seen from outside:
+ * - the same CORS header sent twice, on two lines or comma-joined (two layers each added theirs);
+ * - preflights answered by a layer in front of the app: the preflight's answer lacks an identity
+ *   mark (a Server, X-Powered-By or Via value) that the app's answers carry, while an OPTIONS
+ *   without Access-Control-Request-Method, which only the app answers, has it. Comparing with
+ *   that OPTIONS rules out apps that simply send fewer headers on preflights (the same route,
+ *   the same method, only the preflight header differs), and only identity marks count, not
+ *   headers a later middleware adds. When the app has no identity mark, nothing is concluded;
+ * - then, whether the two layers agree: the preflight lets an origin in that the app's GET does
+ *   not (or the reverse), or they disagree on credentials.
+ */
+function layers(ctx: LayerContext): Finding[] {
+  const out: Finding[] = [];
+  const { got, path } = ctx;
+  const finding = (severity: Severity, id: string, title: string, probe: Probe, res: ScenarioResponse, fix: string): void => {
+    out.push({ severity, id, title, sent: describeSent(path, probe), got: describeGot(res), fix });
+  };
+
+  // who answers preflights: compare with what reached the app
+  const app = got(ctx.base) ?? ctx.perOrigin.map((o) => got(o.get)).find((r) => r !== undefined);
+  const options = got(ctx.plainOptions);
+  const preflightProbe = ctx.perOrigin.map((o) => o.preflight).find((p) => got(p) !== undefined) ?? ctx.deniedPreflight;
+  const preflight = got(preflightProbe);
+  let interceptedBy: string | undefined;
+  if (app !== undefined && preflight !== undefined) {
+    const appMarks = fingerprint(app);
+    const preMarks = fingerprint(preflight);
+    // only identity marks decide: an app whose CORS middleware ends preflights before another
+    // middleware adds its headers (helmet after cors) still sends its own Server / X-Powered-By
+    const missing = [...appMarks].filter((m) => IDENTITY.test(m) && !preMarks.has(m));
+    // the app answers OPTIONS itself (its marks are there), yet not the preflight: someone in front did
+    const optionsReachApp = options !== undefined && missing.length > 0 && missing.every((m) => fingerprint(options).has(m));
+    if (missing.length > 0 && optionsReachApp) {
+      interceptedBy = layerName(preflight);
+      const actual = ctx.perOrigin.map((o) => ({ o, pre: got(o.preflight), get: got(o.get) })).filter((x) => x.pre !== undefined && x.get !== undefined);
+      const disagreement = actual.find(({ o, pre, get }) => {
+        const preLets = pre!.status >= 200 && pre!.status < 300 && [o.origin, '*'].includes(header(pre!, 'access-control-allow-origin') ?? '');
+        const getLets = [o.origin, '*'].includes(header(get!, 'access-control-allow-origin') ?? '');
+        const preCreds = header(pre!, 'access-control-allow-credentials') === 'true';
+        const getCreds = header(get!, 'access-control-allow-credentials') === 'true';
+        return preLets !== getLets || (preLets && getLets && preCreds !== getCreds);
+      });
+      const marks = missing.slice(0, 2).join(', ');
+      if (disagreement !== undefined) {
+        finding(
+          'medium',
+          'layers.split-policy',
+          `Two CORS layers with two policies: preflights are answered by ${interceptedBy} before the app (the app's ${marks} is missing from them), and its answer for ${disagreement.o.origin} disagrees with the app's own (preflight: ${describeGot(disagreement.pre!)}; GET: ${describeGot(disagreement.get!)}).`,
+          disagreement.o.preflight,
+          disagreement.pre!,
+          ONE_LAYER_FIX,
+        );
+      } else {
+        finding(
+          'info',
+          'layers.preflight-by-proxy',
+          `Preflights are answered by ${interceptedBy} before the app (the app's ${marks} is missing from them, while its other answers carry it). Fine when that layer is the only one doing CORS; if the app also has CORS middleware, remove one of the two.`,
+          preflightProbe,
+          preflight,
+          'Nothing to do if the proxy is the only CORS layer; otherwise keep CORS in one layer (the app, or the proxy with `corsica export`).',
+        );
+      }
+    }
+    // every OPTIONS answered in front of the app, preflight or not: the app's own OPTIONS routes never run
+    if (options !== undefined && missing.length > 0 && !optionsReachApp && options.status >= 200 && options.status < 300) {
+      finding(
+        'low',
+        'layers.options-intercepted',
+        `An OPTIONS without Access-Control-Request-Method (not a preflight) is answered by ${layerName(options)} and never reaches the app: a proxy treats every OPTIONS as a preflight, so the app's own OPTIONS routes (WebDAV, API discovery) never run.`,
+        ctx.plainOptions,
+        options,
+        'Answer only OPTIONS requests with Origin and Access-Control-Request-Method as preflights (what `corsica export` generates does); pass every other OPTIONS to the app.',
+      );
+    }
+  }
+
+  // the same header twice: each layer added its own
+  for (const p of ctx.plan) {
+    const res = got(p);
+    if (res === undefined) continue;
+    const acao = doubledValues(res, 'access-control-allow-origin');
+    const acac = doubledValues(res, 'access-control-allow-credentials');
+    if (acao === undefined && acac === undefined) continue;
+    const what = [acao && `Access-Control-Allow-Origin "${printable(acao.join(', '), 60)}"`, acac && `Access-Control-Allow-Credentials "${acac.join(', ')}"`].filter(Boolean).join(' and ');
+    const where = interceptedBy !== undefined ? ` (${interceptedBy} answers the preflights, the app the rest: both add CORS headers)` : ' (a proxy and the app, or two CORS middlewares, both add their headers)';
+    finding(
+      'medium',
+      'layers.doubled',
+      `Two CORS layers answer the same request${where}: the response carries ${what}, which browsers join and refuse, so pages on that origin cannot read it.`,
+      p,
+      res,
+      ONE_LAYER_FIX,
+    );
+    break;
+  }
+  return out;
+}
+
 /**
  * Audits the CORS behaviour of a live URL, whatever serves it. Sends at most
  * {@link MAX_AUDIT_REQUESTS} requests, only to that URL (same scheme, host, port and path), a few
@@ -226,7 +381,9 @@ async function runAll(baseUrl: string, path: string, probes: readonly Probe[], t
  * (suffix, prefix, substring, unescaped dot, scheme downgrade, another port, odd host characters,
  * subdomains); `*` with credentials; reflected `Access-Control-Request-Headers` and `-Method`;
  * `Vary: Origin` when `Access-Control-Allow-Origin` varies; CORS headers on denied preflights;
- * preflight status and `Access-Control-Max-Age` for an expected origin.
+ * preflight status and `Access-Control-Max-Age` for an expected origin; doubled CORS layers (the
+ * same CORS header twice, preflights answered in front of the app with another policy, every
+ * OPTIONS intercepted, `Vary: Origin` lost between layers), with the layer to remove.
  *
  * @example
  * ```ts
@@ -280,7 +437,10 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
   const asker = expected[0] ?? target.origin;
   const acrh: Probe = { key: 'acrh', method: 'OPTIONS', origin: asker, requestMethod: 'GET', requestHeaders: 'x-evil-header' };
   const acrm: Probe = { key: 'acrm', method: 'OPTIONS', origin: asker, requestMethod: 'PROPFIND' };
-  probes.push(acrh, acrm);
+  // an OPTIONS that is not a preflight (no Access-Control-Request-Method) belongs to the app: it shows
+  // whether the app can be reached with OPTIONS at all, to tell who answers the preflights
+  const plainOptions: Probe = { key: 'options', method: 'OPTIONS', origin: asker };
+  probes.push(acrh, acrm, plainOptions);
   const perOrigin: { origin: string; get: Probe; preflight: Probe; lookAlikes: { probe: Probe; like: LookAlike }[] }[] = [];
   // without expected origins, look-alikes of the server's own origin stand in (as scanners do)
   for (const origin of expected.length > 0 ? expected : [target.origin]) {
@@ -366,10 +526,9 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
   if (starCreds) {
     add('medium', 'credentials.wildcard', 'Access-Control-Allow-Origin "*" comes with Access-Control-Allow-Credentials: true; browsers reject the pair, and the usual "fix", reflecting every origin, opens the API to every site.', starCreds, got(starCreds)!, 'For a public API drop Access-Control-Allow-Credentials; for cookies, list the allowed origins and echo only those.');
   }
-  const several = all.find((p) => Array.isArray(got(p)!.headers['access-control-allow-origin']));
-  if (several) {
-    add('low', 'acao.multiple', 'Access-Control-Allow-Origin is sent more than once; browsers join the values and reject the response (two CORS layers, e.g. proxy and app, both answer).', several, got(several)!, 'Let one layer handle CORS: remove it from the app or from the proxy.');
-  }
+
+  // --- doubled CORS layers (a proxy and the app, two middlewares): see layers() below
+  findings.push(...layers({ plan, got, expected, perOrigin, base, plainOptions, deniedPreflight, path }));
 
   // --- Vary: Origin when the answer depends on the Origin
   const gets = all.filter((p) => p.method === 'GET');
@@ -377,7 +536,22 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
   const acacValues = new Set(gets.map((p) => header(got(p)!, 'access-control-allow-credentials') ?? '(none)'));
   if (acaoValues.size > 1 || acacValues.size > 1) {
     const missing = gets.filter((p) => !varies(got(p)!));
-    if (missing.length > 0) {
+    // Vary: Origin on some answers and not on others that echo an origin: one layer sets it, another replaces Vary
+    const echoing = missing.filter((p) => {
+      const acao = header(got(p)!, 'access-control-allow-origin');
+      return acao !== undefined && acao !== '*' && header(got(p)!, 'vary') !== undefined;
+    });
+    const somewhere = all.find((p) => varies(got(p)!));
+    if (echoing.length > 0 && somewhere !== undefined) {
+      add(
+        'medium',
+        'layers.vary-lost',
+        `Vary: Origin is on some answers (${somewhere.method}${somewhere.origin === undefined ? '' : ` from ${printable(somewhere.origin, 40)}`}) but lost on ${echoing.length} that echo an origin and carry another Vary (${printable(header(got(echoing[0]!)!, 'vary') ?? '', 40)}): one layer sets Vary and another replaces it, so a shared cache can serve one origin's answer to another.`,
+        echoing[0]!,
+        got(echoing[0]!)!,
+        'Find the layer that sets Vary instead of appending (nginx add_header Vary, Apache Header set Vary, a framework res.setHeader("Vary")) and make it append; better, let one layer do CORS.',
+      );
+    } else if (missing.length > 0) {
       const first = missing.find((p) => p.key === 'base') ?? missing[0]!;
       // "*" on some responses and none on others only breaks CORS through a cache; an echoed origin leaks it
       const echoes = [...acaoValues].some((v) => v !== '*' && v !== '(none)');
@@ -493,7 +667,7 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
 export function formatAuditReport(report: AuditReport): string {
   const out: string[] = [
     `corsica audit ${report.url}`,
-    `${report.requests} requests: an arbitrary origin, null, look-alikes of ${report.origins.join(', ')}, preflights (refused origin, x-evil-header, PROPFIND).`,
+    `${report.requests} requests: an arbitrary origin, null, look-alikes of ${report.origins.join(', ')}, preflights (refused origin, x-evil-header, PROPFIND), an OPTIONS that is not one.`,
     '',
   ];
   if (report.findings.length === 0) {

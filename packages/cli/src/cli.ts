@@ -12,6 +12,13 @@ import { AuditUsageError, DEFAULT_AUDIT_CONCURRENCY, DEFAULT_AUDIT_TIMEOUT, MAX_
 import { explainRequest } from './explain.js';
 import { PolicyFileError, isConfigError, loadPolicyFile } from './load.js';
 import { NginxExportError, exportNginx } from './nginx.js';
+import { exportApache } from './apache.js';
+import { exportCaddy } from './caddy.js';
+import { exportHaproxy } from './haproxy.js';
+import { ProxyExportError } from './proxy.js';
+import type { ProxySnippet } from './proxy.js';
+import { CLOUD_TARGETS, exportCloud } from './cloud.js';
+import type { CloudTarget } from './cloud.js';
 
 /** Where `run` writes, and where relative paths start. Defaults to the process's. */
 export interface CliIO {
@@ -39,11 +46,20 @@ Usage:
   corsica explain --policy FILE --origin ORIGIN [--method M] [--headers H] [--credentials] [--json]
   corsica audit URL [--origin ORIGIN ...] [--credentials] [--timeout MS] [--json]
   corsica export nginx --policy FILE [--out FILE] [--name NAME]
+  corsica export apache --policy FILE [--out FILE]
+  corsica export caddy --policy FILE [--out FILE]
+  corsica export haproxy --policy FILE [--out FILE]
+  corsica export s3 --policy FILE [--out FILE]
+  corsica export r2 --policy FILE [--out FILE]
+  corsica export apigateway --policy FILE [--out FILE]
+  corsica export lambda-url --policy FILE [--out FILE]
+  corsica export gateway-api --policy FILE [--out FILE]
 
 Commands:
   explain   What the policy does with a request from a page, and what the browser then does.
   audit     Probe a live URL (any server) for CORS mistakes; a findings table with fixes.
-  export    Write the policy as configuration for another server (nginx).
+  export    Write the policy as configuration for a proxy (nginx, Apache, Caddy, HAProxy) or a
+            cloud platform (S3, R2, API Gateway, Lambda URLs, Gateway API).
 
 Run "corsica <command> --help" for the options of each.
 Exit codes: 0 fine, 1 findings, 2 usage or configuration error.
@@ -78,7 +94,9 @@ const AUDIT_HELP = `Usage: corsica audit URL [options]
 Probes URL the way CORS scanners do, and further: arbitrary and null origins, look-alikes of each
 expected origin (suffix, prefix, substring, unescaped dot, http downgrade, other port, odd host
 characters, subdomain), "*" with credentials, reflected request headers and methods, Vary: Origin,
-CORS headers on refused preflights, preflight status and Max-Age. Works on any server.
+CORS headers on refused preflights, preflight status and Max-Age, and doubled CORS layers (a
+proxy and the app both answering: the same header twice, preflights answered in front of the app
+with another policy, Vary lost between layers), saying which layer to remove. Works on any server.
 
 At most ${MAX_AUDIT_REQUESTS} requests, ${DEFAULT_AUDIT_CONCURRENCY} at a time, each with a time-out; only URL is contacted (same
 scheme, host, port and path) and redirects are not followed.
@@ -96,26 +114,40 @@ bypassable, or caches can mix origins), low (broken or risky, not exploitable as
 Exit: 0 no high or medium finding, 1 at least one, 2 usage error or no answer at all.
 `;
 
-const EXPORT_HELP = `Usage: corsica export nginx --policy FILE [--out FILE] [--name NAME]
+const EXPORT_HELP = `Usage: corsica export TARGET --policy FILE [--out FILE] [--name NAME]
 
-Writes nginx configuration that answers as the policy does: an allowlist map of anchored,
-escaped regexes, preflights answered 204/403 (only with Access-Control-Request-Method),
-request methods and headers checked against the lists, "add_header ... always" so error pages
-keep the headers, and the same Vary.
+Writes configuration for TARGET that answers as the policy does: the same allowlist (anchored,
+escaped regexes; exact origins as lookups), preflights answered 204 (or 200) and 403 by the proxy
+itself, before the app and its authentication (only with Access-Control-Request-Method),
+request methods and headers checked against the lists, the app's own CORS headers removed, the
+headers kept on error pages, and the same Vary. Put CORS in one layer only: the app or the proxy.
 
-nginx allows "map" only in http {}, so there are two parts:
-  part 1 (http {}):      the maps            include it once in http {}
-  part 2 (location {}):  headers, preflights include it in each location the policy guards
+Targets (each verified on the real server by Corsica's tests):
+  nginx     two parts: maps for http {} and directives for each location {}
+  apache    Apache httpd 2.4 directives to Include in the <Location> that proxies to the app
+            (mod_setenvif, mod_headers, mod_rewrite)
+  caddy     a Caddyfile snippet to import in the site block, before reverse_proxy (Caddy 2.6+)
+  haproxy   rules to paste into the frontend section, before use_backend (HAProxy 2.2+)
+
+Cloud targets (no server of ours runs there): the platform's own CORS settings. Every way the
+platform behaves differently from the policy is printed on stderr beside the output; what would
+let in more than the policy does, or what the platform cannot hold, is refused (exit 2).
+  s3            S3 bucket CORS rules (JSON for aws s3api put-bucket-cors --cors-configuration)
+  r2            R2 bucket CORS rules (JSON rules for the Cloudflare API / wrangler r2 bucket cors set)
+  apigateway    API Gateway HTTP API CorsConfiguration (JSON)
+  lambda-url    Lambda function URL Cors (JSON)
+  gateway-api   Kubernetes Gateway API HTTPRoute CORS filter (YAML, the differences as comments)
 
 Options:
   --policy FILE   JSON options, or a JS/TS module default-exporting options or a policy.
-  --out FILE      Write part 2 to FILE and part 1 next to it as FILE's name with ".http"
-                  before the extension (corsica.conf → corsica.http.conf). Default: print both.
-  --name NAME     Prefix of the nginx variables (default "corsica"); one per policy.
+  --out FILE      Write to FILE instead of printing. For nginx, part 2 goes to FILE and part 1
+                  next to it with ".http" before the extension (corsica.conf → corsica.http.conf).
+  --name NAME     nginx only: prefix of the nginx variables (default "corsica"); one per policy.
   -h, --help      Show this help.
 
-Refused (exit 2, with the reason): origin functions (sync or async), RegExps nginx's PCRE would
-read differently, privateNetwork, reportOnly.
+Refused (exit 2, with the reason and the fix): origin functions (sync or async), RegExps the
+server's regex engine would read differently, privateNetwork, mirrorRequestHeaders, reportOnly,
+and method or header names holding the server's configuration syntax.
 `;
 
 class UsageError extends Error {
@@ -309,21 +341,70 @@ export function httpPartPath(out: string): string {
   return dot > slash + 1 ? `${out.slice(0, dot)}.http${out.slice(dot)}` : `${out}.http`;
 }
 
+const PROXY_EXPORTS: Readonly<Record<string, (policy: Parameters<typeof exportApache>[0], options: { source: string }) => ProxySnippet>> = {
+  apache: exportApache,
+  caddy: exportCaddy,
+  haproxy: exportHaproxy,
+};
+const TARGETS = ['nginx', ...Object.keys(PROXY_EXPORTS), ...CLOUD_TARGETS];
+
 async function exportCommand(args: readonly string[], cwd: string, io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
   const { values, positionals } = parse(args, { policy: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } }, EXPORT_HELP, true);
   if (values.help) {
     io.stdout(EXPORT_HELP);
     return EXIT.ok;
   }
-  if (positionals[0] !== 'nginx' || positionals.length > 1) {
-    throw new UsageError(positionals.length === 0 ? 'corsica: export needs a target: corsica export nginx --policy FILE.' : `corsica: unknown export target ${JSON.stringify(positionals.join(' '))}; the only target is nginx.`, EXPORT_HELP);
+  const target = positionals[0];
+  if (target === undefined || !TARGETS.includes(target) || positionals.length > 1) {
+    throw new UsageError(
+      target === undefined
+        ? `corsica: export needs a target: corsica export ${TARGETS.join('|')} --policy FILE.`
+        : `corsica: unknown export target ${JSON.stringify(positionals.join(' '))}; the targets are ${TARGETS.join(', ')}.`,
+      EXPORT_HELP,
+    );
+  }
+  if (target !== 'nginx' && values.name !== undefined) {
+    throw new UsageError(`corsica: --name only applies to nginx (the prefix of its variables); remove it for ${target}.`, EXPORT_HELP);
   }
   const loaded = await load(values, EXPORT_HELP, cwd, false, io);
   if (!loaded) return EXIT.usage;
+  const input = loaded.options ?? loaded.policy;
+  if (target !== 'nginx') {
+    let snippet: ProxySnippet;
+    let differences: readonly string[] = [];
+    const cloud = (CLOUD_TARGETS as readonly string[]).includes(target);
+    try {
+      if (cloud) {
+        const exported = exportCloud(target as CloudTarget, input);
+        snippet = { config: exported.config, notes: exported.notes };
+        // YAML carries them as comments already; JSON has none, so they go to stderr
+        differences = exported.differencesInConfig ? [] : exported.differences;
+      } else snippet = PROXY_EXPORTS[target]!(input, { source: String(values.policy) });
+    } catch (error) {
+      if (error instanceof ProxyExportError) {
+        io.stderr(`${error.message}\n`);
+        return EXIT.usage;
+      }
+      throw error;
+    }
+    for (const w of loaded.warnings) io.stderr(`warning: ${w.message.replace(/^corsica: /, '')} Fix: ${w.fix}\n`);
+    if (differences.length > 0) io.stderr(`${[`corsica: ${target} will behave differently from the policy in ${differences.length} ${differences.length === 1 ? 'way' : 'ways'}:`, ...differences.map((d) => `  - ${d}`)].join('\n')}\n`);
+    // JSON has no comments: the cloud targets' notes go to stderr (the proxies write them into the file)
+    if (cloud) for (const n of snippet.notes) io.stderr(`note: ${n}\n`);
+    if (typeof values.out !== 'string') {
+      io.stdout(snippet.config);
+      return EXIT.ok;
+    }
+    const file = resolve(cwd, values.out);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, snippet.config);
+    io.stderr(`Wrote ${file}\n`);
+    return EXIT.ok;
+  }
   const name = typeof values.name === 'string' ? values.name : 'corsica';
   let snippet: ReturnType<typeof exportNginx>;
   try {
-    snippet = exportNginx(loaded.options ?? loaded.policy, { name, source: String(values.policy) });
+    snippet = exportNginx(input, { name, source: String(values.policy) });
   } catch (error) {
     if (error instanceof NginxExportError || error instanceof TypeError) {
       io.stderr(`${error.message}\n`);

@@ -208,8 +208,8 @@ describe('the corsica command', () => {
     { args: ['help', 'audit'], has: 'Usage: corsica audit URL' },
     { args: ['explain', '--help'], has: 'Usage: corsica explain --policy FILE --origin ORIGIN' },
     { args: ['audit', '--help'], has: 'Usage: corsica audit URL' },
-    { args: ['export', '--help'], has: 'Usage: corsica export nginx --policy FILE' },
-    { args: ['export', 'nginx', '-h'], has: 'Usage: corsica export nginx --policy FILE' },
+    { args: ['export', '--help'], has: 'Usage: corsica export TARGET --policy FILE' },
+    { args: ['export', 'caddy', '-h'], has: 'Usage: corsica export TARGET --policy FILE' },
     { args: ['--version'], has: '0.1.0' },
   ])('prints help for "corsica $args" and exits 0', async ({ args, has }) => {
     const result = await cli(args);

@@ -31,6 +31,7 @@ describe('exportNginx', () => {
     { desc: 'a RegExp with \\b', options: { origin: [/^https:\/\/\bapp\.example\.com$/] }, reason: 'it uses \\b' },
     { desc: 'privateNetwork', options: { origin: ['https://app.example.com'], privateNetwork: true, onWarning: false }, reason: '`privateNetwork` (legacy Private Network Access) is not exported' },
     { desc: 'reportOnly', options: { origin: ['https://app.example.com'], reportOnly: { fallback: { origin: '*' } }, onDecision: () => undefined }, reason: '`reportOnly` evaluates one policy and applies another' },
+    { desc: 'mirrorRequestHeaders', options: { origin: ['https://app.example.com'], mirrorRequestHeaders: true, onWarning: false }, reason: 'list the names in `allowedHeaders` (or "*") instead' },
     { desc: 'a header name with "$"', options: { origin: ['https://app.example.com'], allowedHeaders: ['X-$Token'] }, reason: '`allowedHeaders` contains "$"' },
   ] as { desc: string; options: CorsOptions; reason: string }[])('refuses $desc with a corsica: message', ({ options, reason }) => {
     const reasons = reasonsOf(options);
@@ -189,7 +190,7 @@ describe('corsica export nginx', () => {
 
   it.each([
     { args: ['export'], message: 'corsica: export needs a target' },
-    { args: ['export', 'apache', '--policy', 'public.json'], message: 'corsica: unknown export target "apache"' },
+    { args: ['export', 'lighttpd', '--policy', 'public.json'], message: 'corsica: unknown export target "lighttpd"; the targets are nginx, apache, caddy, haproxy' },
     { args: ['export', 'nginx'], message: 'corsica: --policy is required' },
     { args: ['export', 'nginx', '--policy', 'public.json', '--name', 'Bad-Name'], message: 'corsica: the nginx variable prefix' },
   ])('is a usage error for "corsica $args" (exit 2)', async ({ args, message }) => {

@@ -36,7 +36,8 @@ async function commandSpecs(): Promise<CommandSpec[]> {
   const specs: CommandSpec[] = [];
   for (const line of usage) {
     const words = line.trim().split(/\s+/).slice(1);
-    const path = words.filter((w, i) => /^[a-z]+$/.test(w) && words.slice(0, i).every((p) => /^[a-z]+$/.test(p)));
+    const word = /^[a-z][a-z0-9-]*$/;
+    const path = words.filter((w, i) => word.test(w) && words.slice(0, i).every((p) => word.test(p)));
     // placeholders that follow a flag are its value; the others are positional arguments
     const bare = line.replace(/\[[^\]]*\]/g, '').trim().split(/\s+/).slice(1 + path.length);
     const positionals = bare.filter((w, i) => /^[A-Z]+$/.test(w) && !bare[i - 1]?.startsWith('-')).length;
@@ -101,7 +102,7 @@ describe('corsica command lines in the docs', () => {
   it('are found in the CLI README, the recipes and the troubleshooting page', () => {
     const pages = new Set(commands.map((c) => c.file));
     for (const page of ['packages/cli/README.md', 'docs/recipes.md', 'docs/troubleshooting.md']) expect(pages, page).toContain(page);
-    expect(specs.map((s) => s.path.join(' '))).toEqual(['explain', 'audit', 'export nginx']);
+    expect(specs.map((s) => s.path.join(' '))).toEqual(['explain', 'audit', ...['nginx', 'apache', 'caddy', 'haproxy', 's3', 'r2', 'apigateway', 'lambda-url', 'gateway-api'].map((t) => `export ${t}`)]);
   });
 
   it.each(commands.map((c) => [`${where(c)}: corsica ${c.args.join(' ')}`, c] as const))('%s is a valid command', (_name, command) => {
@@ -112,7 +113,7 @@ describe('corsica command lines in the docs', () => {
     ['corsica explian --policy cors.json --origin https://a.example', 'unknown sub-command'],
     ['corsica explain --policy cors.json --origin https://a.example --verbose', 'has no option --verbose'],
     ['corsica explain --origin https://a.example', 'missing --policy'],
-    ['corsica export apache --policy cors.json', 'is not a command'],
+    ['corsica export lighttpd --policy cors.json', 'is not a command'],
     ['corsica audit', 'needs 1 positional'],
   ])('rejects "%s" (%s)', (line, problem) => {
     const [block] = commandsOfFence({ file: 'x.md', line: 1, lang: 'sh', flags: new Map(), body: line });
