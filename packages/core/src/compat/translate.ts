@@ -1,13 +1,18 @@
 /**
- * Translating a peer's options into Corsica's: the problems and warnings worded like the core's,
- * renames, the peer's open defaults, and compiling with every problem in one `CorsConfigError`.
+ * The one translator of peers' options: it reads a `PeerProfile` and turns what an adapter was
+ * given (nothing, a policy, a delegate, Corsica's options or the peer's) into policies, with every
+ * problem in one `CorsConfigError` and the peer's warnings worded like the core's.
  * @module
  */
+import { isPolicy } from '../compile.js';
 import { CorsConfigError } from '../errors.js';
 import type { ConfigProblem, ConfigWarning, WarningCode } from '../errors.js';
 import { createPolicy } from '../policy.js';
-import type { CorsOptions, Policy } from '../types.js';
-import { DISABLED } from './delegate.js';
+import type { CorsOptions, OriginPredicate, Policy } from '../types.js';
+import { DISABLED, delegatePolicies } from './delegate.js';
+import type { PolicySelector } from './delegate.js';
+import { RequestScopedOrigin, fromOriginCallback, fromOriginFunction } from './origin-functions.js';
+import type { IgnoredOption, PeerCall, PeerForm, PeerProfile } from './profiles.js';
 
 /** Advice about a translated option. */
 export type DropInWarningCode = Extract<WarningCode, `dropin.${string}`>;
@@ -106,4 +111,238 @@ export function booleanOrigin(origin: unknown, credentials: boolean, problems: C
   }
   warnings.push(warning('dropin.reflect-origin', 'origin', '`origin: true` reflects every origin; without credentials that is what `origin: "*"` does, so Corsica answers `*`.', 'Write `origin: "*"` to say so, or list your origins.'));
   return '*';
+}
+
+/** What an adapter's request hook passes for one request. */
+export interface PeerRequest<Context> {
+  /** The request's Origin, `undefined` when it has none. */
+  readonly origin: string | undefined;
+  readonly method: string;
+  /** The framework's context, passed to the peer's functions of the request. */
+  readonly context: Context;
+}
+
+/** Decides one request with the policy its peer functions pick, and their answer for its origin. */
+export type PeerRequestHook<Context> = <R>(request: PeerRequest<Context>, decide: (policy: Policy) => R) => Promise<R>;
+
+/**
+ * What a peer-compatible entry was given, compiled. `shape` says how it was read: a `policy` as
+ * is, a `delegate` run per request, Corsica's options (`corsica`) or the peer's (`peer`).
+ */
+export interface PeerSource<Req, Context = never> {
+  readonly shape: 'policy' | 'delegate' | 'corsica' | 'peer';
+  readonly base: Policy | typeof DISABLED | PolicySelector<Req>;
+  /** Set when part of the answer depends on the request's framework context. */
+  readonly perRequest?: PeerRequestHook<Context>;
+}
+
+/** What the adapter adds: `this` of the peer's origin functions, and silence for repeated translations. */
+export interface TranslateContext {
+  readonly thisArg?: unknown;
+  /** Leaves out the translation's warnings (already told for the same options). */
+  readonly quiet?: boolean;
+}
+
+/** The most distinct answers of a function of the request kept compiled. */
+export const MAX_REQUEST_POLICIES = 100;
+
+/**
+ * Compiles what a peer-compatible entry was given: nothing is refused (the peers' default was
+ * every origin), a delegate is run per request, options go through {@link translateOptions}.
+ */
+export function fromPeer<Req, Context = never>(profile: PeerProfile, input: unknown, context: TranslateContext = {}): PeerSource<Req, Context> {
+  if (input === undefined || input === null) throw noOptions(profile.calls.none, profile.peer);
+  const delegates = profile.delegates;
+  const one = (options: object): Policy | typeof DISABLED => translateOptions(profile, options, context).base as Policy | typeof DISABLED;
+  if (typeof input === 'function' && delegates !== undefined) return { shape: 'delegate', base: delegatePolicies(input as never, one) };
+  if (typeof input === 'object' && !isPolicy(input)) {
+    const options = input as Record<string, unknown>;
+    if (Object.keys(options).length === 0) throw noOptions(profile.calls.empty, profile.peer);
+    const option = delegates?.option;
+    if (option !== undefined && typeof options[option] === 'function') return { shape: 'delegate', base: fromDelegatorOption(profile, options, option, one) };
+  }
+  return translateOptions(profile, input, context);
+}
+
+/**
+ * Compiles one options object: a policy as is; Corsica's options as Corsica reads them (the
+ * peer's origin functions aside, when the profile says they look alike); the peer's options
+ * translated by its profile, the options it left out keeping its defaults, with one warning.
+ */
+export function translateOptions<Req, Context = never>(profile: PeerProfile, input: unknown, context: TranslateContext = {}): PeerSource<Req, Context> {
+  if (isPolicy(input)) return { shape: 'policy', base: input };
+  if (typeof input !== 'object' || input === null) return { shape: 'corsica', base: compileTranslated(input as Record<string, unknown>) };
+  const given = input as Record<string, unknown>;
+  const peer = isPeerShape(profile, given);
+  if (!peer && !(profile.originFunction.everyShape && typeof given.origin === 'function')) return { shape: 'corsica', base: compileTranslated(given) };
+
+  const options: Record<string, unknown> = { ...given };
+  const problems: ConfigProblem[] = [];
+  const warnings: ConfigWarning[] = [];
+  if (peer) {
+    for (const name of profile.dropped ?? []) delete options[name];
+    if (profile.booleanOrigin === true) {
+      const origin = booleanOrigin(options.origin, options.credentials === true, problems, warnings);
+      if (origin === DISABLED) return { shape: 'peer', base: DISABLED };
+      options.origin = origin;
+    }
+  }
+  let scoped: RequestScopedOrigin<Context> | undefined;
+  if (typeof options.origin === 'function') {
+    const fn = options.origin as (...args: unknown[]) => unknown;
+    const read = readOriginFunction(fn.length >= 2 ? profile.originFunction.twoParams : profile.originFunction.oneParam, fn, context.thisArg);
+    if (read instanceof RequestScopedOrigin) scoped = read as RequestScopedOrigin<Context>;
+    options.origin = read instanceof RequestScopedOrigin ? read.predicate : read;
+  }
+  if (!peer) return { shape: 'corsica', base: compileTranslated(options) };
+
+  for (const ignored of profile.ignored ?? []) checkIgnored(ignored, options, problems, warnings);
+  const kept: Record<string, unknown> = {};
+  for (const [name, reading] of Object.entries(profile.kept ?? {})) {
+    const value = options[name];
+    delete options[name];
+    if (reading === 'cache-control') kept[name] = Number.isInteger(value) ? `max-age=${String(value)}` : typeof value === 'string' ? value : undefined;
+    else if (value === undefined || typeof value === 'boolean') kept[name] = value;
+    else problems.push(problem('option.invalid-type', name, `\`${name}\` must be true or false.`, `Write \`${name}: true\` or remove it.`));
+  }
+  for (const name of profile.seconds ?? []) {
+    const value = options[name];
+    if (typeof value === 'string' && /^\d+$/.test(value)) options[name] = Number(value);
+  }
+  for (const name of profile.emptyMeansLeftOut ?? []) {
+    const value = options[name];
+    if (Array.isArray(value) && value.length === 0) delete options[name];
+  }
+  for (const [from, to] of Object.entries(profile.renames ?? {})) rename(options, from, to, problems);
+  const request = profile.requestOption;
+  const choose = request !== undefined && typeof options[request.option] === 'function' ? (options[request.option] as (...args: unknown[]) => unknown) : undefined;
+  if (choose !== undefined) options[request!.option] = request!.leftOut;
+  peerDefaults(options, profile.peer, profile.methods, warnings);
+
+  const compileWith = (value: unknown, told: readonly ConfigProblem[] = []): Policy => compileTranslated({ ...options, [request!.option]: value, onWarning: false }, told);
+  const variants = new Map<string, Policy>();
+  // compiled first, with the problems: a bad pairing fails at start-up, in the same error
+  for (const value of choose === undefined ? [] : (request!.atStartUp ?? [])) variants.set(keyOf(value), compileWith(value, problems));
+  const base = compileTranslated(options, problems, context.quiet === true ? [] : warnings);
+  keptByPolicy.set(base, kept);
+  if (choose === undefined && scoped === undefined) return { shape: 'peer', base };
+
+  let pick = async (_request: PeerRequest<Context>): Promise<Policy> => base;
+  if (choose !== undefined) {
+    const { option, call, answer, fallback, optionsRequestsOnly } = request!;
+    variants.set(keyOf(request!.leftOut), base);
+    const failed = variants.get(keyOf(fallback)) ?? compileWith(fallback);
+    pick = async ({ origin, method, context: framework }) => {
+      if (optionsRequestsOnly === true && method !== 'OPTIONS') return base;
+      let value: unknown;
+      try {
+        value = await (call === 'context' ? choose(framework) : choose(origin ?? '', framework));
+      } catch (error) {
+        base.reportError(error, { phase: 'adapter' });
+        return failed;
+      }
+      if (answer === 'is-true') value = value === true;
+      const key = keyOf(value);
+      let chosen = variants.get(key);
+      if (chosen === undefined) {
+        try {
+          chosen = compileTranslated({ ...options, [option]: value, onWarning: false });
+        } catch (error) {
+          base.reportError(error, { phase: 'adapter' });
+          return failed;
+        }
+        if (variants.size >= MAX_REQUEST_POLICIES) variants.delete(variants.keys().next().value as string);
+        variants.set(key, chosen);
+      }
+      return chosen;
+    };
+  }
+  return {
+    shape: 'peer',
+    base,
+    async perRequest(request, decide) {
+      const chosen = await pick(request);
+      if (scoped === undefined || request.origin === undefined) return decide(chosen);
+      const answer = await scoped.answerOf(request.origin, request.context);
+      return scoped.during(answer, () => decide(chosen));
+    },
+  };
+}
+
+const keptByPolicy = new WeakMap<Policy, Readonly<Record<string, unknown>>>();
+
+/** The peer options a translated policy was compiled with that the adapter honours itself (the profile's `kept`). */
+export function keptOptions(policy: Policy): Readonly<Record<string, unknown>> | undefined {
+  return keptByPolicy.get(policy);
+}
+
+const FORMS: Readonly<Record<PeerForm, (options: Record<string, unknown>) => boolean>> = {
+  'boolean-origin': ({ origin }) => typeof origin === 'boolean' || (Array.isArray(origin) && origin.some((entry) => typeof entry === 'boolean')),
+  'two-parameter-origin': ({ origin }) => typeof origin === 'function' && origin.length >= 2,
+  'string-maxAge': ({ maxAge }) => typeof maxAge === 'string',
+  'function-credentials': ({ credentials }) => typeof credentials === 'function',
+};
+
+/**
+ * Reports whether `options` are in the peer's shape rather than Corsica's: an option only the
+ * peer has (one it renames, ignores, keeps, or its delegate option), or a form only it gives a
+ * meaning to. Options that fit both keep Corsica's meaning and its closed defaults.
+ */
+export function isPeerShape(profile: PeerProfile, options: Record<string, unknown>): boolean {
+  const own = [...Object.keys(profile.renames ?? {}), ...(profile.ignored ?? []).map((o) => o.name), ...Object.keys(profile.kept ?? {}), profile.delegates?.option];
+  return own.some((name) => name !== undefined && name in options) || profile.forms.some((form) => FORMS[form](options));
+}
+
+function readOriginFunction(call: PeerCall, fn: (...args: unknown[]) => unknown, thisArg: unknown): OriginPredicate | RequestScopedOrigin<unknown> {
+  switch (call) {
+    case 'callback':
+      return fromOriginCallback(fn as never, thisArg);
+    case 'answer':
+      return fromOriginFunction(fn, (origin) => fn.call(thisArg, origin));
+    case 'predicate':
+      return fn as OriginPredicate;
+    case 'origin-and-context':
+      return new RequestScopedOrigin(fn);
+    case 'context':
+      return new RequestScopedOrigin((_origin, context) => fn(context));
+  }
+}
+
+/** Removes an ignored option: a value the peer refused is a problem, one that would matter a warning. */
+function checkIgnored({ name, accepts, warnWhen, warning: told, invalid }: IgnoredOption, options: Record<string, unknown>, problems: ConfigProblem[], warnings: ConfigWarning[]): void {
+  const value = options[name];
+  delete options[name];
+  if (value === undefined) return;
+  const fill = (text: string): string => text.split('{value}').join(JSON.stringify(value));
+  if (accepts === 'boolean' ? typeof value !== 'boolean' : !accepts.includes(value as string)) {
+    const advice = invalid ?? { message: `\`${name}\` must be true or false.`, fix: `Remove \`${name}\`.` };
+    problems.push(problem('option.invalid-type', name, fill(advice.message), fill(advice.fix)));
+  } else if (told !== undefined && warnWhen?.includes(value) === true) {
+    warnings.push(warning('dropin.option-ignored', name, fill(told.message), fill(told.fix)));
+  }
+}
+
+/**
+ * `{ delegator, hook }`: the options beside the delegate that still count are checked, the others
+ * told about (through `console.warn`: there is no `onWarning` beside a delegate).
+ */
+function fromDelegatorOption<Req>(profile: PeerProfile, given: Record<string, unknown>, option: string, one: (options: object) => Policy | typeof DISABLED): PolicySelector<Req> {
+  const besides = new Set(profile.delegates?.besides);
+  const options = { ...given };
+  const problems: ConfigProblem[] = [];
+  const warnings: ConfigWarning[] = [];
+  for (const ignored of profile.ignored ?? []) if (besides.has(ignored.name)) checkIgnored(ignored, options, problems, warnings);
+  if (problems.length > 0) throw new CorsConfigError(problems);
+  const unused = Object.keys(options).filter((name) => name !== option && !besides.has(name));
+  if (unused.length > 0) {
+    const names = unused.map((name) => `\`${name}\``).join(', ');
+    warnings.push(warning('dropin.option-ignored', unused[0]!, `with \`${option}\`, ${names} ${unused.length === 1 ? 'is' : 'are'} ignored: the ${option}'s answer is the whole configuration.`, `Move them into the options the ${option} answers.`));
+  }
+  for (const w of warnings) console.warn(`${w.message} Fix: ${w.fix}`);
+  return delegatePolicies(given[option] as never, one);
+}
+
+/** One key for answers written alike: a list by its entries. */
+function keyOf(value: unknown): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
