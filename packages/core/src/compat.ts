@@ -13,6 +13,6 @@ export type { PolicySelector } from './compat/delegate.js';
 export { RequestScopedOrigin, answerAllows, fromOriginCallback, fromOriginFunction, isAsyncFunction } from './compat/origin-functions.js';
 export { NO_ORIGIN_FIX, booleanOrigin, compileTranslated, noOptions, peerDefaults, problem, rename, warning } from './compat/translate.js';
 export { MAX_REQUEST_POLICIES, fromPeer, isPeerShape, keptOptions, translateOptions } from './compat/translate.js';
-export type { DropInWarningCode, PeerRequest, PeerRequestHook, PeerSource, TranslateContext } from './compat/translate.js';
+export type { DropInWarningCode, PeerRequest, PeerRequestHook, PeerSource, TranslateContext, Translated } from './compat/translate.js';
 export { CORS_PACKAGE, FASTIFY_CORS, HONO_CORS, KOA_CORS } from './compat/profiles.js';
 export type { Advice, IgnoredOption, PeerCall, PeerForm, PeerProfile, RequestOption } from './compat/profiles.js';

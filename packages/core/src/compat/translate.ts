@@ -126,15 +126,18 @@ export interface PeerRequest<Context> {
 export type PeerRequestHook<Context> = <R>(request: PeerRequest<Context>, decide: (policy: Policy) => R) => Promise<R>;
 
 /**
- * What a peer-compatible entry was given, compiled. `shape` says how it was read: a `policy` as
- * is, a `delegate` run per request, Corsica's options (`corsica`) or the peer's (`peer`).
+ * One options object, compiled. `shape` says how it was read: a `policy` as is, Corsica's options
+ * (`corsica`) or the peer's (`peer`).
  */
-export interface PeerSource<Req, Context = never> {
-  readonly shape: 'policy' | 'delegate' | 'corsica' | 'peer';
-  readonly base: Policy | typeof DISABLED | PolicySelector<Req>;
+export interface Translated<Context = never> {
+  readonly shape: 'policy' | 'corsica' | 'peer';
+  readonly base: Policy | typeof DISABLED;
   /** Set when part of the answer depends on the request's framework context. */
   readonly perRequest?: PeerRequestHook<Context>;
 }
+
+/** What a peer-compatible entry was given, compiled: options, or a `delegate` run per request. */
+export type PeerSource<Req, Context = never> = Translated<Context> | { readonly shape: 'delegate'; readonly base: PolicySelector<Req>; readonly perRequest?: undefined };
 
 /** What the adapter adds: `this` of the peer's origin functions, and silence for repeated translations. */
 export interface TranslateContext {
@@ -153,7 +156,7 @@ export const MAX_REQUEST_POLICIES = 100;
 export function fromPeer<Req, Context = never>(profile: PeerProfile, input: unknown, context: TranslateContext = {}): PeerSource<Req, Context> {
   if (input === undefined || input === null) throw noOptions(profile.calls.none, profile.peer);
   const delegates = profile.delegates;
-  const one = (options: object): Policy | typeof DISABLED => translateOptions(profile, options, context).base as Policy | typeof DISABLED;
+  const one = (options: object): Policy | typeof DISABLED => translateOptions(profile, options, context).base;
   if (typeof input === 'function' && delegates !== undefined) return { shape: 'delegate', base: delegatePolicies(input as never, one) };
   if (typeof input === 'object' && !isPolicy(input)) {
     const options = input as Record<string, unknown>;
@@ -169,7 +172,7 @@ export function fromPeer<Req, Context = never>(profile: PeerProfile, input: unkn
  * peer's origin functions aside, when the profile says they look alike); the peer's options
  * translated by its profile, the options it left out keeping its defaults, with one warning.
  */
-export function translateOptions<Req, Context = never>(profile: PeerProfile, input: unknown, context: TranslateContext = {}): PeerSource<Req, Context> {
+export function translateOptions<Context = never>(profile: PeerProfile, input: unknown, context: TranslateContext = {}): Translated<Context> {
   if (isPolicy(input)) return { shape: 'policy', base: input };
   if (typeof input !== 'object' || input === null) return { shape: 'corsica', base: compileTranslated(input as Record<string, unknown>) };
   const given = input as Record<string, unknown>;
