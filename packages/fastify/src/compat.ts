@@ -138,6 +138,6 @@ export function pluginSource(input: unknown, fastify: FastifyInstance): PluginSo
   if (source.shape !== 'peer') return { base: source.base, route: standalone };
   // @fastify/cors merges a route's config.cors over the plugin's options; so does the drop-in
   // (quietly: the plugin's own drop-in warnings were given once already)
-  const quiet = { ...context, quiet: true };
-  return { base: source.base, route: (config) => translateOptions(FASTIFY_CORS, isPolicy(config) ? config : { ...(own as object), ...config }, quiet).base };
+  const merged = { ...context, quiet: true, asPeer: true };
+  return { base: source.base, route: (config) => translateOptions(FASTIFY_CORS, isPolicy(config) ? config : { ...(own as object), ...config }, merged).base };
 }

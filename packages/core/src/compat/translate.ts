@@ -144,6 +144,8 @@ export interface TranslateContext {
   readonly thisArg?: unknown;
   /** Leaves out the translation's warnings (already told for the same options). */
   readonly quiet?: boolean;
+  /** Reads the options as the peer's whatever their shape (a route's options merged over the peer's). */
+  readonly asPeer?: boolean;
 }
 
 /** The most distinct answers of a function of the request kept compiled. */
@@ -176,7 +178,7 @@ export function translateOptions<Context = never>(profile: PeerProfile, input: u
   if (isPolicy(input)) return { shape: 'policy', base: input };
   if (typeof input !== 'object' || input === null) return { shape: 'corsica', base: compileTranslated(input as Record<string, unknown>) };
   const given = input as Record<string, unknown>;
-  const peer = isPeerShape(profile, given);
+  const peer = context.asPeer === true || isPeerShape(profile, given);
   if (!peer && !(profile.originFunction.everyShape && typeof given.origin === 'function')) return { shape: 'corsica', base: compileTranslated(given) };
 
   const options: Record<string, unknown> = { ...given };
