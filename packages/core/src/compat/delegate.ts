@@ -16,7 +16,7 @@ export const DISABLED: unique symbol = Symbol.for('corsica.disabled') as never;
 export type PolicySelector<Req> = (req: Req) => Promise<Policy | typeof DISABLED>;
 
 /** The most distinct answers of a delegate kept compiled; older ones are compiled again when seen. */
-export const MAX_DELEGATE_POLICIES = 100;
+const MAX_DELEGATE_POLICIES = 100;
 
 type Compiled = Policy | typeof DISABLED | Error;
 
@@ -27,7 +27,7 @@ type Compiled = Policy | typeof DISABLED | Error;
  * denies the request (reason `origin-callback-error`; requests without Origin pass), reported
  * through `console.error` (a refused answer once, not per request).
  */
-export function delegatePolicies<Req>(delegate: (req: Req, callback: (error: unknown, options?: unknown) => void) => unknown, translate: (options: object) => Policy | typeof DISABLED, thisArg?: unknown): PolicySelector<Req> {
+export function delegatePolicies<Req>(delegate: (req: Req, callback: (error: unknown, options?: unknown) => void) => unknown, translate: (options: object) => Policy | typeof DISABLED): PolicySelector<Req> {
   const byIdentity = new WeakMap<object, Compiled>();
   const byShape = new Map<string, Compiled>();
   let toldAboutSize = false;
@@ -63,7 +63,7 @@ export function delegatePolicies<Req>(delegate: (req: Req, callback: (error: unk
 
   return (req) =>
     settle((callback) => {
-      const returned = delegate.call(thisArg, req, callback);
+      const returned = delegate(req, callback);
       if (takesCallback) {
         // the callback answers; an `async (req, callback)` delegate may still reject
         if (isThenable(returned)) returned.then(undefined, (error: unknown) => callback(error ?? new Error('rejected without a reason')));

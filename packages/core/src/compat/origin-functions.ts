@@ -8,7 +8,7 @@ import { createPolicy } from '../policy.js';
 import type { OriginPredicate, Policy } from '../types.js';
 
 /** Reports whether `fn` is declared `async` (what makes a policy `isAsync`). */
-export function isAsyncFunction(fn: unknown): boolean {
+function isAsyncFunction(fn: unknown): boolean {
   return typeof fn === 'function' && fn.constructor?.name === 'AsyncFunction';
 }
 
@@ -21,7 +21,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * never echoed), a RegExp, or a list of these. An `Error` is a denial reported as
  * `origin-callback-error`; a RegExp is held to Corsica's rules (anchored, dots escaped).
  */
-export function answerAllows(answer: unknown, origin: string): boolean {
+function answerAllows(answer: unknown, origin: string): boolean {
   if (answer instanceof Error) throw new OriginCallbackError(answer);
   if (answer === true || answer === '*' || answer === origin) return true;
   if (answer === false || answer === null || answer === undefined || typeof answer === 'string') return false;

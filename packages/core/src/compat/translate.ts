@@ -12,106 +12,10 @@ import type { CorsOptions, OriginPredicate, Policy } from '../types.js';
 import { DISABLED, delegatePolicies } from './delegate.js';
 import type { PolicySelector } from './delegate.js';
 import { RequestScopedOrigin, fromOriginCallback, fromOriginFunction } from './origin-functions.js';
-import type { IgnoredOption, PeerCall, PeerForm, PeerProfile } from './profiles.js';
+import type { IgnoredOption, PeerCall, PeerForm, PeerProfile, RequestOption } from './profiles.js';
 
 /** Advice about a translated option. */
 export type DropInWarningCode = Extract<WarningCode, `dropin.${string}`>;
-
-/** A configuration problem, worded like the core's. */
-export function problem(code: ConfigProblem['code'], path: string, message: string, fix: string): ConfigProblem {
-  return { code, path, message: `corsica: ${message}`, fix };
-}
-
-/** A drop-in warning, shaped like the core's `ConfigWarning`. */
-export function warning(code: DropInWarningCode, path: string, message: string, fix: string): ConfigWarning {
-  return { code, path, message: `corsica: ${message}`, fix };
-}
-
-/** How to get out of "no origin": the peers allowed every origin; Corsica asks. */
-export const NO_ORIGIN_FIX =
-  'List the origins that may call you (`origin: ["https://app.example.com"]`), or write `origin: "*"` on purpose for a public API without credentials, or use `policyFromEnv()` from @corsica/core for development.';
-
-/** The error for a call without options (`cors()`): the peers' default was every origin. */
-export function noOptions(call: string, peer: string): CorsConfigError {
-  return new CorsConfigError([problem('origin.missing', 'origin', `${call} has no \`origin\`; ${peer} then allowed every origin, and Corsica has no default origin.`, NO_ORIGIN_FIX)]);
-}
-
-/**
- * Moves a peer's option name to Corsica's (`allowHeaders` → `allowedHeaders`); both at once is a
- * conflict. Returns whether the peer's name was there.
- */
-export function rename(options: Record<string, unknown>, from: string, to: string, problems: ConfigProblem[]): boolean {
-  if (!(from in options)) return false;
-  if (to in options) problems.push(problem('option.conflict', from, `\`${from}\` and \`${to}\` are the same option, given twice.`, `Keep one of them (Corsica's name is \`${to}\`).`));
-  else options[to] = options[from];
-  delete options[from];
-  return true;
-}
-
-/**
- * Fills in what a peer does when an option is left out (its methods, and every requested header
- * mirrored), with one warning naming the options that would tighten it.
- */
-export function peerDefaults(options: Record<string, unknown>, peer: string, methods: string | undefined, warnings: ConfigWarning[]): void {
-  const left: string[] = [];
-  const fix: string[] = [];
-  if (methods !== undefined && options.methods === undefined) {
-    options.methods = methods;
-    left.push(`methods ${methods.split(',').join(', ')}`);
-    fix.push('`methods: ["GET", "POST"]`');
-  }
-  if (options.allowedHeaders === undefined && options.mirrorRequestHeaders === undefined) {
-    options.mirrorRequestHeaders = true;
-    left.push('every requested header allowed (each still checked: a valid name, never a forbidden one)');
-    fix.push('`allowedHeaders: ["Content-Type", "Authorization"]`');
-  }
-  if (left.length === 0) return;
-  warnings.push(warning('dropin.peer-defaults', 'options', `options left out keep ${peer}'s open defaults: ${left.join('; ')}.`, `List what your API uses: ${fix.join(', ')}.`));
-}
-
-/**
- * Compiles translated options: every problem, the translation's and the core's, in one
- * `CorsConfigError` (a missing origin with the drop-in fix), then the translation's warnings
- * through `onWarning` (default `console.warn`, `false` silences them).
- */
-export function compileTranslated(options: Record<string, unknown>, problems: readonly ConfigProblem[] = [], warnings: readonly ConfigWarning[] = []): Policy {
-  let policy: Policy | undefined;
-  let found: readonly ConfigProblem[] = [];
-  try {
-    policy = createPolicy((problems.length > 0 ? { ...options, onWarning: false } : options) as unknown as CorsOptions);
-  } catch (error) {
-    if (!(error instanceof CorsConfigError)) throw error;
-    const told = new Set(problems.map((p) => p.path));
-    found = error.problems.filter((p) => !(p.code === 'origin.missing' && told.has('origin'))).map((p) => (p.code === 'origin.missing' ? { ...p, fix: NO_ORIGIN_FIX } : p));
-  }
-  if (problems.length > 0 || found.length > 0) throw new CorsConfigError([...problems, ...found]);
-  const onWarning = options.onWarning;
-  if (onWarning !== false) {
-    for (const w of warnings) {
-      if (typeof onWarning === 'function') (onWarning as (w: ConfigWarning) => void)(w);
-      else console.warn(`${w.message} Fix: ${w.fix}`);
-    }
-  }
-  return policy!;
-}
-
-/**
- * The `cors` / `@fastify/cors` boolean origins: `false` (or a list of only `false`) turns CORS off,
- * `true` (also inside a list) reflects every origin — a configuration error with credentials, and
- * `'*'` with a warning without them. Anything else is returned unchanged (minus `false` entries).
- */
-export function booleanOrigin(origin: unknown, credentials: boolean, problems: ConfigProblem[], warnings: ConfigWarning[]): unknown {
-  let value = origin;
-  if (Array.isArray(value)) value = value.includes(true) ? true : value.filter((entry) => entry !== false);
-  if (value === false) return DISABLED;
-  if (value !== true) return value;
-  if (credentials) {
-    problems.push(problem('origin.wildcard-with-credentials', 'origin', '`origin: true` reflects every origin, and with `credentials: true` any website could read your users\' data with their cookies.', 'List the origins allowed to send credentials: `origin: ["https://app.example.com"]` (or `policyFromEnv()` from @corsica/core for development).'));
-    return undefined;
-  }
-  warnings.push(warning('dropin.reflect-origin', 'origin', '`origin: true` reflects every origin; without credentials that is what `origin: "*"` does, so Corsica answers `*`.', 'Write `origin: "*"` to say so, or list your origins.'));
-  return '*';
-}
 
 /** What an adapter's request hook passes for one request. */
 export interface PeerRequest<Context> {
@@ -201,77 +105,20 @@ export function translateOptions<Context = never>(profile: PeerProfile, input: u
   }
   if (!peer) return { shape: 'corsica', base: compileTranslated(options) };
 
-  for (const ignored of profile.ignored ?? []) checkIgnored(ignored, options, problems, warnings);
-  const kept: Record<string, unknown> = {};
-  for (const [name, reading] of Object.entries(profile.kept ?? {})) {
-    const value = options[name];
-    delete options[name];
-    if (reading === 'cache-control') kept[name] = Number.isInteger(value) ? `max-age=${String(value)}` : typeof value === 'string' ? value : undefined;
-    else if (value === undefined || typeof value === 'boolean') kept[name] = value;
-    else problems.push(problem('option.invalid-type', name, `\`${name}\` must be true or false.`, `Write \`${name}: true\` or remove it.`));
-  }
-  for (const name of profile.seconds ?? []) {
-    const value = options[name];
-    if (typeof value === 'string' && /^\d+$/.test(value)) options[name] = Number(value);
-  }
-  for (const name of profile.emptyMeansLeftOut ?? []) {
-    const value = options[name];
-    if (Array.isArray(value) && value.length === 0) delete options[name];
-  }
-  for (const [from, to] of Object.entries(profile.renames ?? {})) rename(options, from, to, problems);
+  const kept = translatePeerOptions(profile, options, problems, warnings);
   const request = profile.requestOption;
-  const choose = request !== undefined && typeof options[request.option] === 'function' ? (options[request.option] as (...args: unknown[]) => unknown) : undefined;
+  const choose = request !== undefined && typeof options[request.option] === 'function' ? (options[request.option] as RequestFunction) : undefined;
   if (choose !== undefined) options[request!.option] = request!.leftOut;
   peerDefaults(options, profile.peer, profile.methods, warnings);
-
-  const compileWith = (value: unknown, told: readonly ConfigProblem[] = []): Policy => compileTranslated({ ...options, [request!.option]: value, onWarning: false }, told);
-  const variants = new Map<string, Policy>();
-  // compiled first, with the problems: a bad pairing fails at start-up, in the same error
-  for (const value of choose === undefined ? [] : (request!.atStartUp ?? [])) variants.set(keyOf(value), compileWith(value, problems));
-  const base = compileTranslated(options, problems, context.quiet === true ? [] : warnings);
-  keptByPolicy.set(base, kept);
-  if (choose === undefined && scoped === undefined) return { shape: 'peer', base };
-
-  let pick = async (_request: PeerRequest<Context>): Promise<Policy> => base;
-  if (choose !== undefined) {
-    const { option, call, answer, fallback, optionsRequestsOnly } = request!;
-    variants.set(keyOf(request!.leftOut), base);
-    const failed = variants.get(keyOf(fallback)) ?? compileWith(fallback);
-    pick = async ({ origin, method, context: framework }) => {
-      if (optionsRequestsOnly === true && method !== 'OPTIONS') return base;
-      let value: unknown;
-      try {
-        value = await (call === 'context' ? choose(framework) : choose(origin ?? '', framework));
-      } catch (error) {
-        base.reportError(error, { phase: 'adapter' });
-        return failed;
-      }
-      if (answer === 'is-true') value = value === true;
-      const key = keyOf(value);
-      let chosen = variants.get(key);
-      if (chosen === undefined) {
-        try {
-          chosen = compileTranslated({ ...options, [option]: value, onWarning: false });
-        } catch (error) {
-          base.reportError(error, { phase: 'adapter' });
-          return failed;
-        }
-        if (variants.size >= MAX_REQUEST_POLICIES) variants.delete(variants.keys().next().value as string);
-        variants.set(key, chosen);
-      }
-      return chosen;
-    };
+  const told = context.quiet === true ? [] : warnings;
+  if (choose === undefined) {
+    const base = compileTranslated(options, problems, told);
+    keptByPolicy.set(base, kept);
+    return scoped === undefined ? { shape: 'peer', base } : { shape: 'peer', base, perRequest: hookOf(async () => base, scoped) };
   }
-  return {
-    shape: 'peer',
-    base,
-    async perRequest(request, decide) {
-      const chosen = await pick(request);
-      if (scoped === undefined || request.origin === undefined) return decide(chosen);
-      const answer = await scoped.answerOf(request.origin, request.context);
-      return scoped.during(answer, () => decide(chosen));
-    },
-  };
+  const variants = new RequestVariants(request!, choose, options, problems, told);
+  keptByPolicy.set(variants.base, kept);
+  return { shape: 'peer', base: variants.base, perRequest: hookOf((r) => variants.pick(r), scoped) };
 }
 
 const keptByPolicy = new WeakMap<Policy, Readonly<Record<string, unknown>>>();
@@ -347,7 +194,190 @@ function fromDelegatorOption<Req>(profile: PeerProfile, given: Record<string, un
   return delegatePolicies(given[option] as never, one);
 }
 
+/** The peer's own options, in Corsica's terms: ignored ones checked, kept ones set aside (returned), values coerced, names moved. */
+function translatePeerOptions(profile: PeerProfile, options: Record<string, unknown>, problems: ConfigProblem[], warnings: ConfigWarning[]): Record<string, unknown> {
+  for (const ignored of profile.ignored ?? []) checkIgnored(ignored, options, problems, warnings);
+  const kept: Record<string, unknown> = {};
+  for (const [name, reading] of Object.entries(profile.kept ?? {})) {
+    const value = options[name];
+    delete options[name];
+    if (reading === 'cache-control') kept[name] = Number.isInteger(value) ? `max-age=${String(value)}` : typeof value === 'string' ? value : undefined;
+    else if (value === undefined || typeof value === 'boolean') kept[name] = value;
+    else problems.push(problem('option.invalid-type', name, `\`${name}\` must be true or false.`, `Write \`${name}: true\` or remove it.`));
+  }
+  for (const name of profile.seconds ?? []) {
+    const value = options[name];
+    if (typeof value === 'string' && /^\d+$/.test(value)) options[name] = Number(value);
+  }
+  for (const name of profile.emptyMeansLeftOut ?? []) {
+    const value = options[name];
+    if (Array.isArray(value) && value.length === 0) delete options[name];
+  }
+  for (const [from, to] of Object.entries(profile.renames ?? {})) rename(options, from, to, problems);
+  return kept;
+}
+
+/** The request hook: the policy `pick` chooses, decided with the request-scoped origin function's answer. */
+function hookOf<Context>(pick: (request: PeerRequest<Context>) => Promise<Policy>, scoped: RequestScopedOrigin<Context> | undefined): PeerRequestHook<Context> {
+  return async (request, decide) => {
+    const chosen = await pick(request);
+    if (scoped === undefined || request.origin === undefined) return decide(chosen);
+    const answer = await scoped.answerOf(request.origin, request.context);
+    return scoped.during(answer, () => decide(chosen));
+  };
+}
+
+type RequestFunction = (...args: unknown[]) => unknown;
+
+/**
+ * The policies a function of the request chooses between (a profile's `requestOption`): one per
+ * distinct answer, compiled once; when the function fails, or answers what Corsica refuses, the
+ * request gets the `fallback` policy and the failure goes to `onError`.
+ */
+class RequestVariants<Context> {
+  readonly base: Policy;
+  private readonly failed: Policy;
+  private readonly byAnswer = new Map<string, Policy>();
+
+  constructor(
+    private readonly request: RequestOption,
+    private readonly choose: RequestFunction,
+    private readonly options: Record<string, unknown>,
+    problems: readonly ConfigProblem[],
+    warnings: readonly ConfigWarning[],
+  ) {
+    // compiled first, with the problems: a bad pairing fails at start-up, in the same error
+    for (const value of request.atStartUp ?? []) this.byAnswer.set(keyOf(value), this.compile(value, problems));
+    this.base = compileTranslated(options, problems, warnings);
+    this.byAnswer.set(keyOf(request.leftOut), this.base);
+    this.failed = this.byAnswer.get(keyOf(request.fallback)) ?? this.compile(request.fallback);
+  }
+
+  /** The policy of one request. */
+  async pick({ origin, method, context }: PeerRequest<Context>): Promise<Policy> {
+    const { call, answer, optionsRequestsOnly } = this.request;
+    if (optionsRequestsOnly === true && method !== 'OPTIONS') return this.base;
+    let value: unknown;
+    try {
+      value = await (call === 'context' ? this.choose(context) : this.choose(origin ?? '', context));
+    } catch (error) {
+      this.base.reportError(error, { phase: 'adapter' });
+      return this.failed;
+    }
+    if (answer === 'is-true') value = value === true;
+    const key = keyOf(value);
+    let chosen = this.byAnswer.get(key);
+    if (chosen === undefined) {
+      try {
+        chosen = this.compile(value);
+      } catch (error) {
+        this.base.reportError(error, { phase: 'adapter' });
+        return this.failed;
+      }
+      if (this.byAnswer.size >= MAX_REQUEST_POLICIES) this.byAnswer.delete(this.byAnswer.keys().next().value as string);
+      this.byAnswer.set(key, chosen);
+    }
+    return chosen;
+  }
+
+  private compile(value: unknown, problems: readonly ConfigProblem[] = []): Policy {
+    return compileTranslated({ ...this.options, [this.request.option]: value, onWarning: false }, problems);
+  }
+}
+
 /** One key for answers written alike: a list by its entries. */
 function keyOf(value: unknown): string {
   return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** A configuration problem, worded like the core's. */
+function problem(code: ConfigProblem['code'], path: string, message: string, fix: string): ConfigProblem {
+  return { code, path, message: `corsica: ${message}`, fix };
+}
+
+/** A drop-in warning, shaped like the core's `ConfigWarning`. */
+function warning(code: DropInWarningCode, path: string, message: string, fix: string): ConfigWarning {
+  return { code, path, message: `corsica: ${message}`, fix };
+}
+
+/** How to get out of "no origin": the peers allowed every origin; Corsica asks. */
+const NO_ORIGIN_FIX =
+  'List the origins that may call you (`origin: ["https://app.example.com"]`), or write `origin: "*"` on purpose for a public API without credentials, or use `policyFromEnv()` from @corsica/core for development.';
+
+/** The error for a call without options (`cors()`): the peers' default was every origin. */
+function noOptions(call: string, peer: string): CorsConfigError {
+  return new CorsConfigError([problem('origin.missing', 'origin', `${call} has no \`origin\`; ${peer} then allowed every origin, and Corsica has no default origin.`, NO_ORIGIN_FIX)]);
+}
+
+/** Moves a peer's option name to Corsica's (`allowHeaders` → `allowedHeaders`); both at once is a conflict. */
+function rename(options: Record<string, unknown>, from: string, to: string, problems: ConfigProblem[]): void {
+  if (!(from in options)) return;
+  if (to in options) problems.push(problem('option.conflict', from, `\`${from}\` and \`${to}\` are the same option, given twice.`, `Keep one of them (Corsica's name is \`${to}\`).`));
+  else options[to] = options[from];
+  delete options[from];
+}
+
+/**
+ * Fills in what a peer does when an option is left out (its methods, and every requested header
+ * mirrored), with one warning naming the options that would tighten it.
+ */
+function peerDefaults(options: Record<string, unknown>, peer: string, methods: string | undefined, warnings: ConfigWarning[]): void {
+  const left: string[] = [];
+  const fix: string[] = [];
+  if (methods !== undefined && options.methods === undefined) {
+    options.methods = methods;
+    left.push(`methods ${methods.split(',').join(', ')}`);
+    fix.push('`methods: ["GET", "POST"]`');
+  }
+  if (options.allowedHeaders === undefined && options.mirrorRequestHeaders === undefined) {
+    options.mirrorRequestHeaders = true;
+    left.push('every requested header allowed (each still checked: a valid name, never a forbidden one)');
+    fix.push('`allowedHeaders: ["Content-Type", "Authorization"]`');
+  }
+  if (left.length === 0) return;
+  warnings.push(warning('dropin.peer-defaults', 'options', `options left out keep ${peer}'s open defaults: ${left.join('; ')}.`, `List what your API uses: ${fix.join(', ')}.`));
+}
+
+/**
+ * Compiles translated options: every problem, the translation's and the core's, in one
+ * `CorsConfigError` (a missing origin with the drop-in fix), then the translation's warnings
+ * through `onWarning` (default `console.warn`, `false` silences them).
+ */
+function compileTranslated(options: Record<string, unknown>, problems: readonly ConfigProblem[] = [], warnings: readonly ConfigWarning[] = []): Policy {
+  let policy: Policy | undefined;
+  let found: readonly ConfigProblem[] = [];
+  try {
+    policy = createPolicy((problems.length > 0 ? { ...options, onWarning: false } : options) as unknown as CorsOptions);
+  } catch (error) {
+    if (!(error instanceof CorsConfigError)) throw error;
+    const told = new Set(problems.map((p) => p.path));
+    found = error.problems.filter((p) => !(p.code === 'origin.missing' && told.has('origin'))).map((p) => (p.code === 'origin.missing' ? { ...p, fix: NO_ORIGIN_FIX } : p));
+  }
+  if (problems.length > 0 || found.length > 0) throw new CorsConfigError([...problems, ...found]);
+  const onWarning = options.onWarning;
+  if (onWarning !== false) {
+    for (const w of warnings) {
+      if (typeof onWarning === 'function') (onWarning as (w: ConfigWarning) => void)(w);
+      else console.warn(`${w.message} Fix: ${w.fix}`);
+    }
+  }
+  return policy!;
+}
+
+/**
+ * The `cors` / `@fastify/cors` boolean origins: `false` (or a list of only `false`) turns CORS off,
+ * `true` (also inside a list) reflects every origin — a configuration error with credentials, and
+ * `'*'` with a warning without them. Anything else is returned unchanged (minus `false` entries).
+ */
+function booleanOrigin(origin: unknown, credentials: boolean, problems: ConfigProblem[], warnings: ConfigWarning[]): unknown {
+  let value = origin;
+  if (Array.isArray(value)) value = value.includes(true) ? true : value.filter((entry) => entry !== false);
+  if (value === false) return DISABLED;
+  if (value !== true) return value;
+  if (credentials) {
+    problems.push(problem('origin.wildcard-with-credentials', 'origin', '`origin: true` reflects every origin, and with `credentials: true` any website could read your users\' data with their cookies.', 'List the origins allowed to send credentials: `origin: ["https://app.example.com"]` (or `policyFromEnv()` from @corsica/core for development).'));
+    return undefined;
+  }
+  warnings.push(warning('dropin.reflect-origin', 'origin', '`origin: true` reflects every origin; without credentials that is what `origin: "*"` does, so Corsica answers `*`.', 'Write `origin: "*"` to say so, or list your origins.'));
+  return '*';
 }
