@@ -256,6 +256,20 @@ describe('route overrides of @fastify/cors options, on Fastify 5', () => {
     expect(() => other.get('/open', { config: { cors: { origin: '*' } } }, async () => 'never')).toThrow(/GET \/open config\.cors: `origin: "\*"` cannot be combined with `credentials: true`/);
     await other.close();
   });
+
+  it('keeps @fastify/cors’s defaults on a route whose own options look like Corsica’s, since they are merged over the plugin’s', async () => {
+    const other = v5.create();
+    await other.register(cors, { origin: true, onWarning: false });
+    other.route({ method: ['GET', 'OPTIONS'], url: '/partner', config: { cors: { origin: [ADMIN_SITE] } }, handler: async () => 'partner' });
+    const otherUrl = await listen(other);
+    try {
+      const res = await send(otherUrl, { method: 'OPTIONS', path: '/partner', headers: preflight(ADMIN_SITE, 'POST', 'x-anything') });
+      expect(res.status).toBe(204);
+      expect(res.cors).toMatchObject({ 'access-control-allow-origin': ADMIN_SITE, 'access-control-allow-headers': 'x-anything' });
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 // --- the conformance kit, judging a drop-in configuration ----------------------------------------

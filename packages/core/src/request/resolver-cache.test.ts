@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPolicy } from '@corsica/core';
-import { RequestScopedOrigin } from '@corsica/core/compat';
+import { RequestScopedOrigin } from '../compat/origin-functions.js';
 
 const get = (origin: string) => ({ method: 'GET', origin });
 afterEach(() => vi.useRealTimers());
