@@ -30,10 +30,8 @@
  *   204/200 without CORS headers instead of 403).
  * @module
  */
-import { createPolicy } from '@corsica/core';
-import { isPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, Policy } from '@corsica/core';
-import { ProxyExportError } from './proxy.js';
+import { ProxyExportError, compiledForExport } from './proxy.js';
 
 /** The cloud targets of `corsica export`. */
 export type CloudTarget = 's3' | 'r2' | 'apigateway' | 'lambda-url' | 'gateway-api';
@@ -115,10 +113,7 @@ function yamlString(value: string): string {
  */
 export function exportCloud(target: CloudTarget, input: CorsOptions | Policy): CloudExport {
   const name = TARGET_NAMES[target];
-  const corsOptions = isPolicy(input) ? undefined : input;
-  const policy = isPolicy(input)
-    ? input
-    : createPolicy({ ...input, onWarning: false, ...(input.onDecision === undefined ? {} : { onDecision: () => undefined }) } as never);
+  const { corsOptions, policy } = compiledForExport(input);
   const c = policy.config;
   const reasons: string[] = [];
   const differences: string[] = [];

@@ -14,7 +14,7 @@
 import { createPolicy } from '@corsica/core';
 import { isPolicy, MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES } from '@corsica/core/adapter';
 import type { CorsOptions, NormalizedConfig, Policy } from '@corsica/core';
-import { ANY_ORIGIN, escapeRegExp, LABEL, PORT, untranslatable } from './regex.js';
+import { ANY_ORIGIN, escapeRegExp, hostRegExp, PORT, splitPattern, untranslatable } from './regex.js';
 
 /** Options of {@link exportNginx}. */
 export interface NginxExportOptions {
@@ -86,19 +86,9 @@ function anyPort(scheme: string): string {
 
 /** Anchored regex for an origin pattern as the core accepts them (`scheme://*.domain[:port|:*]`, `scheme://host:*`). */
 function patternRegExp(pattern: string): string {
-  const sep = pattern.indexOf('://');
-  const scheme = pattern.slice(0, sep);
-  const rest = pattern.slice(sep + 3);
-  const close = rest.startsWith('[') ? rest.indexOf(']') : -1;
-  const colon = rest.indexOf(':', close + 1);
-  const host = colon < 0 ? rest : rest.slice(0, colon);
-  const port = colon < 0 ? '' : rest.slice(colon + 1);
+  const { scheme, host, port } = splitPattern(pattern);
   const portRe = port === '*' ? anyPort(scheme) : port === '' ? '' : `:${port}`;
-  if (host.startsWith('*.')) {
-    // one or more whole labels before the domain: label-aligned, never a prefix or substring
-    return `^${escapeRegExp(scheme)}://(?:${LABEL}\\.)+${escapeRegExp(host.slice(2))}${portRe}$`;
-  }
-  return `^${escapeRegExp(scheme)}://${escapeRegExp(host)}${portRe}$`;
+  return `^${escapeRegExp(scheme)}://${hostRegExp(host)}${portRe}$`;
 }
 
 

@@ -8,7 +8,7 @@
 import { createPolicy } from '@corsica/core';
 import { isPolicy, MAX_EMPTY_ELEMENTS, MAX_ORIGIN_LENGTH, MAX_REQUEST_HEADER_NAMES } from '@corsica/core/adapter';
 import type { CorsOptions, NormalizedConfig, Policy } from '@corsica/core';
-import { escapeRegExp, LABEL, PORT, untranslatable } from './regex.js';
+import { escapeRegExp, hostRegExp, PORT, splitPattern, untranslatable } from './regex.js';
 
 export { ANY_ORIGIN, escapeRegExp } from './regex.js';
 
@@ -59,16 +59,8 @@ export interface PatternRegExp {
 
 /** Anchored regexes for an origin pattern (`scheme://*.domain[:port|:*]`, `scheme://host:*`), without lookarounds. */
 export function patternRegExp(pattern: string): PatternRegExp {
-  const sep = pattern.indexOf('://');
-  const scheme = pattern.slice(0, sep);
-  const rest = pattern.slice(sep + 3);
-  const close = rest.startsWith('[') ? rest.indexOf(']') : -1;
-  const colon = rest.indexOf(':', close + 1);
-  const host = colon < 0 ? rest : rest.slice(0, colon);
-  const port = colon < 0 ? '' : rest.slice(colon + 1);
-  // one or more whole labels before the domain: label-aligned, never a prefix or substring
-  const hostRe = host.startsWith('*.') ? `(?:${LABEL}\\.)+${escapeRegExp(host.slice(2))}` : escapeRegExp(host);
-  const head = `^${escapeRegExp(scheme)}://${hostRe}`;
+  const { scheme, host, port } = splitPattern(pattern);
+  const head = `^${escapeRegExp(scheme)}://${hostRegExp(host)}`;
   if (port !== '*') return { pattern, match: `${head}${port === '' ? '' : `:${port}`}$` };
   const def = DEFAULT_PORTS[scheme];
   return { pattern, match: `${head}(?::${PORT})?$`, ...(def === undefined ? {} : { exclude: `${head}:${def}$` }) };
@@ -113,11 +105,17 @@ function isReportOnly(policy: Policy, options: CorsOptions | undefined): boolean
  * the target cannot express it. `checkValue` refuses the header values the target's
  * configuration syntax cannot hold.
  */
+/**
+ * The policy to export, compiled quietly (no warnings printed, a report-only policy's reporter
+ * silenced), and the options it came from when it was given as options.
+ */
+export function compiledForExport(input: CorsOptions | Policy): { readonly corsOptions: CorsOptions | undefined; readonly policy: Policy } {
+  if (isPolicy(input)) return { corsOptions: undefined, policy: input };
+  return { corsOptions: input, policy: createPolicy({ ...input, onWarning: false, ...(input.onDecision === undefined ? {} : { onDecision: () => undefined }) } as never) };
+}
+
 export function planProxy(target: ProxyTarget, input: CorsOptions | Policy, checkValue: (value: string, option: string) => string | undefined): ProxyPlan {
-  const corsOptions = isPolicy(input) ? undefined : input;
-  const policy = isPolicy(input)
-    ? input
-    : createPolicy({ ...input, onWarning: false, ...(input.onDecision === undefined ? {} : { onDecision: () => undefined }) } as never);
+  const { corsOptions, policy } = compiledForExport(input);
   const c = policy.config;
   const reasons: string[] = [];
   const notes: string[] = [];

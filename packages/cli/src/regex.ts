@@ -15,6 +15,29 @@ export const PORT = '(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9
 /** Every serialized origin the core's parser accepts (the core applies RegExps only to those). */
 export const ANY_ORIGIN = `[a-z][a-z0-9+.-]*://(?:${LABEL}(?:\\.${LABEL})*\\.?|\\[[0-9a-f:.]+\\])(?::${PORT})?`;
 
+/** A configured origin pattern's parts: `scheme://*.domain[:port|:*]` or `scheme://host:*`. */
+export interface PatternParts {
+  readonly scheme: string;
+  /** As written, with its leading `*.` when it is a subdomain pattern. */
+  readonly host: string;
+  /** `''`, a number, or `*`. */
+  readonly port: string;
+}
+
+/** Splits a pattern as the core accepted it (so well-formed: `://`, an optional bracketed IPv6 host). */
+export function splitPattern(pattern: string): PatternParts {
+  const sep = pattern.indexOf('://');
+  const rest = pattern.slice(sep + 3);
+  const close = rest.startsWith('[') ? rest.indexOf(']') : -1;
+  const colon = rest.indexOf(':', close + 1);
+  return { scheme: pattern.slice(0, sep), host: colon < 0 ? rest : rest.slice(0, colon), port: colon < 0 ? '' : rest.slice(colon + 1) };
+}
+
+/** The host part of a pattern as a regex: one or more whole labels before the domain (label-aligned, never a prefix or substring). */
+export function hostRegExp(host: string): string {
+  return host.startsWith('*.') ? `(?:${LABEL}\\.)+${escapeRegExp(host.slice(2))}` : escapeRegExp(host);
+}
+
 export function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
