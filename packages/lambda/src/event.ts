@@ -8,7 +8,7 @@
  * @module
  */
 import { mergeVary } from '@corsica/core/adapter';
-import type { Decision, RequestFacts } from '@corsica/core';
+import type { Decision, Policy, RequestFacts } from '@corsica/core';
 
 /**
  * Which service sent an event:
@@ -192,4 +192,22 @@ export function withDecisionHeaders(result: ResultLike, shape: EventShape, decis
   if (headers !== undefined) copy.headers = headers;
   if (multi !== undefined) copy.multiValueHeaders = multi;
   return copy;
+}
+
+const MALFORMED =
+  'corsica: the Lambda handler answered without a numeric statusCode; API Gateway REST APIs and ALB answer that with 502, which is what was sent. ' +
+  'Return { statusCode, headers, body }.';
+
+/**
+ * The handler's answer as its service reads it: a result as it is; behind payload 2.0 anything
+ * else is a 200 JSON body; behind REST APIs and ALB it is the 502 the service would send (which,
+ * sent by the service, would carry no CORS headers), reported through the policy's `onError`.
+ */
+export function readResult(value: unknown, shape: EventShape, policy: Policy): ResultLike {
+  if (isResult(value)) return value;
+  if (shape === 'http') return inferredResult(value);
+  policy.reportError(new Error(MALFORMED), { phase: 'adapter' });
+  return shape === 'rest'
+    ? newResult(shape, 502, { 'content-type': 'application/json' }, '{"message":"Internal server error"}')
+    : newResult(shape, 502, { 'content-type': 'text/plain; charset=utf-8' }, 'Bad Gateway');
 }

@@ -7,7 +7,7 @@
 import { decideOnce, recordedDecision, toPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { eventFacts, eventShape, inferredResult, isResult, newResult, preflightResult, withDecisionHeaders } from './event.js';
+import { eventFacts, eventShape, newResult, preflightResult, readResult, withDecisionHeaders } from './event.js';
 import type { EventShape, ResultLike } from './event.js';
 
 /**
@@ -135,21 +135,6 @@ export function withCors<E extends LambdaHttpEvent, A extends unknown[], const T
     }
     return withDecisionHeaders(result, shape, decision) as unknown as LambdaHttpResult<E>;
   };
-}
-
-const MALFORMED =
-  'corsica: the handler wrapped by withCors answered without a numeric statusCode; API Gateway REST APIs and ALB answer that with 502, which is what was sent. ' +
-  'Return { statusCode, headers, body }.';
-
-/** The handler's answer as its service reads it. */
-function readResult(value: unknown, shape: EventShape, policy: Policy): ResultLike {
-  if (isResult(value)) return value;
-  if (shape === 'http') return inferredResult(value);
-  // REST APIs and ALB refuse it with a 502 of their own, which would carry no CORS headers
-  policy.reportError(new Error(MALFORMED), { phase: 'adapter' });
-  return shape === 'rest'
-    ? newResult(shape, 502, { 'content-type': 'application/json' }, '{"message":"Internal server error"}')
-    : newResult(shape, 502, { 'content-type': 'text/plain; charset=utf-8' }, 'Bad Gateway');
 }
 
 /**

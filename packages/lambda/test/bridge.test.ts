@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP, mainOptions, send, serveLambda } from '@corsica/test-utils';
 import type { LambdaService, Started } from '@corsica/test-utils';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { withCors } from '../src/index.js';
 
 let seen: Record<string, unknown> = {};
@@ -14,7 +15,7 @@ let seen: Record<string, unknown> = {};
 async function echo(baseUrl: string, path: string, lines: [string, string][], body?: Buffer): Promise<Record<string, unknown>> {
   seen = {};
   if (body === undefined) await send(baseUrl, { path, headers: lines });
-  else await fetch(`${baseUrl}${path}`, { method: 'POST', headers: lines, body });
+  else await fetch(`${baseUrl}${path}`, { method: 'POST', headers: lines, body: new Uint8Array(body) });
   return seen;
 }
 
@@ -83,7 +84,7 @@ describe('the bridge builds the events AWS documents', () => {
 
 describe('what the browser gets through withCors', () => {
   it('keeps every Set-Cookie line of an HTTP API result’s cookies next to the CORS headers', async () => {
-    const served = await serveLambda('http-api', withCors(async () => ({ statusCode: 200, cookies: ['a=1; Secure', 'b=2; Secure'], body: 'ok' }), mainOptions));
+    const served = await serveLambda('http-api', withCors(async (_event: APIGatewayProxyEventV2) => ({ statusCode: 200, cookies: ['a=1; Secure', 'b=2; Secure'], body: 'ok' }), mainOptions));
     try {
       const res = await send(served.baseUrl, { headers: [['Origin', APP]] });
       expect(res.all('set-cookie')).toEqual(['a=1; Secure', 'b=2; Secure']);
@@ -94,7 +95,7 @@ describe('what the browser gets through withCors', () => {
   });
 
   it('keeps every line of a REST result’s multiValueHeaders next to the CORS headers', async () => {
-    const served = await serveLambda('rest', withCors(async () => ({ statusCode: 200, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'], Link: ['</a>; rel=preload', '</b>; rel=preload'] }, body: 'ok' }), mainOptions));
+    const served = await serveLambda('rest', withCors(async (_event: APIGatewayProxyEvent) => ({ statusCode: 200, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'], Link: ['</a>; rel=preload', '</b>; rel=preload'] }, body: 'ok' }), mainOptions));
     try {
       const res = await send(served.baseUrl, { headers: [['Origin', APP]] });
       expect(res.all('set-cookie')).toEqual(['a=1', 'b=2']);
@@ -106,7 +107,7 @@ describe('what the browser gets through withCors', () => {
   });
 
   it('answers a binary (base64) result byte for byte, with the CORS headers', async () => {
-    const served = await serveLambda('function-url', withCors(async () => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from('héllo').toString('base64'), isBase64Encoded: true }), mainOptions));
+    const served = await serveLambda('function-url', withCors(async (_event: APIGatewayProxyEventV2) => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: Buffer.from('héllo').toString('base64'), isBase64Encoded: true }), mainOptions));
     try {
       const res = await send(served.baseUrl, { headers: [['Origin', APP]] });
       expect(res.body).toBe('héllo');
