@@ -126,7 +126,7 @@ export async function measureSizes() {
     .sort((a, b) => b.min - a.min);
 
   const adapters = [];
-  for (const folder of ['express', 'fastify', 'hono', 'koa', 'fetch']) {
+  for (const folder of ['express', 'fastify', 'hono', 'koa', 'fetch', 'lambda']) {
     const file = JSON.stringify(distOf(folder));
     const own = await measure(`export * from ${file};`, PACKAGES, { external: ['@corsica/core', ...FRAMEWORKS] });
     const withCore = await measure(`export * from ${file};`, join(PACKAGES, folder), { external: ['tldts', ...FRAMEWORKS] });

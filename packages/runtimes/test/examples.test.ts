@@ -25,6 +25,8 @@ const ENTRIES = [
   ['fetch-bun/index.ts', '@corsica/fetch'],
   ['nextjs/app/api/items/route.ts', '@corsica/fetch'],
   ['nestjs/src/main.ts', '@corsica/express'],
+  ['lambda/index.ts', '@corsica/lambda'],
+  ['lambda/middy.ts', '@corsica/lambda/middy'],
 ] as const;
 
 describe('examples', () => {
