@@ -32,6 +32,7 @@ export const ENTRIES = [
   ['packages/fetch/src/index.ts', '@corsica/fetch'],
   ['packages/lambda/src/index.ts', '@corsica/lambda'],
   ['packages/lambda/src/middy.ts', '@corsica/lambda/middy'],
+  ['packages/next/src/index.ts', '@corsica/next'],
   ['packages/conformance/src/index.ts', '@corsica/conformance'],
   ['packages/conformance/src/vitest.ts', '@corsica/conformance/vitest'],
 ];

@@ -7,7 +7,6 @@
 import { applyCorsHeaders, decideOnce, factsFromFetchRequest, preflightResponse, toPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Policy } from '@corsica/core';
 import { NextResponse } from 'next/server.js';
-import type { NextRequest } from 'next/server.js';
 
 /**
  * Creates the function `proxy.ts` exports (or calls from its own proxy) from options, compiled
@@ -34,9 +33,10 @@ import type { NextRequest } from 'next/server.js';
  * ```
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
-export function corsProxy<const T extends CorsOptions | Policy>(options: T & CredentialsGuard<T>): (request: NextRequest) => Promise<Response> {
+export function corsProxy<const T extends CorsOptions | Policy>(options: T & CredentialsGuard<T>): (request: Request) => Promise<Response> {
   const policy = toPolicy(options);
-  return async function corsicaProxy(request: NextRequest): Promise<Response> {
+  // typed with the Web Request, which NextRequest extends: any Next.js version's request fits
+  return async function corsicaProxy(request: Request): Promise<Response> {
     const pending = decideOnce(policy, request, factsFromFetchRequest(request));
     const decision = pending instanceof Promise ? await pending : pending;
     // undefined: another Corsica layer decided this request, and its headers stand

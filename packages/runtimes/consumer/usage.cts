@@ -7,6 +7,7 @@ import honoAdapter = require('@corsica/hono');
 import koaAdapter = require('@corsica/koa');
 import lambdaAdapter = require('@corsica/lambda');
 import middyAdapter = require('@corsica/lambda/middy');
+import nextAdapter = require('@corsica/next');
 import conformance = require('@corsica/conformance');
 import cli = require('@corsica/cli');
 
@@ -22,6 +23,7 @@ export = {
   koa: koaAdapter.cors(policy),
   lambda: lambdaAdapter.withCors(async (_event: import('aws-lambda').APIGatewayProxyEvent) => ({ statusCode: 200, body: 'ok' }), policy),
   middy: middyAdapter.cors(policy),
+  proxy: nextAdapter.corsProxy(policy),
   policies: Object.keys(conformance.STANDARD_POLICIES),
   nginx: cli.exportNginx(policy).http,
 };

@@ -16,6 +16,7 @@ import { getCorsDecision, withCors } from '@corsica/fetch';
 import { withCors as withLambdaCors } from '@corsica/lambda';
 import { cors as middyCors } from '@corsica/lambda/middy';
 import middy from '@middy/core';
+import { corsProxy } from '@corsica/next';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { STANDARD_POLICIES, formatResult, runConformance } from '@corsica/conformance';
 import { describeConformance } from '@corsica/conformance/vitest';
@@ -52,6 +53,8 @@ new Koa().use(koaCors(policy));
 export const handler = withCors((request: Request, env: { name: string }) => new Response(`${getCorsDecision(request)?.reason} ${env.name}`), policy);
 export const lambdaHandler = withLambdaCors(async (event: APIGatewayProxyEventV2) => ({ statusCode: 200, body: event.rawPath }), policy);
 export const middyHandler = middy(async () => ({ statusCode: 200, body: 'ok' })).use(middyCors({ origins: ['https://app.example.com'], headers: 'Content-Type' }));
+
+export const proxy = corsProxy(policy);
 
 export async function custom(request: Request): Promise<Response> {
   const d = policy.decide(factsFromFetchRequest(request));

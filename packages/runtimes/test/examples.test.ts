@@ -27,6 +27,7 @@ const ENTRIES = [
   ['nestjs/src/main.ts', '@corsica/express'],
   ['lambda/index.ts', '@corsica/lambda'],
   ['lambda/middy.ts', '@corsica/lambda/middy'],
+  ['nextjs-proxy/proxy.ts', '@corsica/next'],
 ] as const;
 
 describe('examples', () => {

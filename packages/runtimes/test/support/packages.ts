@@ -19,6 +19,7 @@ export const PUBLISHABLE = {
   koa: ['@corsica/koa'],
   fetch: ['@corsica/fetch'],
   lambda: ['@corsica/lambda', '@corsica/lambda/middy'],
+  next: ['@corsica/next'],
   conformance: ['@corsica/conformance', '@corsica/conformance/vitest'],
   cli: ['@corsica/cli'],
 } as const;
