@@ -72,22 +72,25 @@ export function eventFacts(event: object, shape: EventShape): RequestFacts {
   const method = shape === 'http' ? (e.requestContext!.http!.method as string) : (e.httpMethod as string);
   const facts: { -readonly [K in keyof RequestFacts]: RequestFacts[K] } = { method };
   const multi = shape === 'http' || shape === 'alb' ? undefined : e.multiValueHeaders;
-  if (multi) {
-    for (const name in multi) {
-      const lines = multi[name];
-      if (lines !== undefined && lines !== null) setFact(facts, name, lines.length === 1 ? lines[0] : lines.join(', '));
+  // own keys only, and values checked: an event is parsed JSON, and a client chooses its header
+  // names (a `__proto__` header is an own property there, never a prototype)
+  if (typeof multi === 'object' && multi !== null) {
+    for (const name of Object.keys(multi)) {
+      const lines: unknown = multi[name];
+      if (Array.isArray(lines)) setFact(facts, name, lines.length === 1 ? lines[0] : lines.join(', '));
+      else setFact(facts, name, lines);
     }
     return facts;
   }
   const headers = e.headers;
-  if (headers) {
-    for (const name in headers) setFact(facts, name, headers[name]);
+  if (typeof headers === 'object' && headers !== null) {
+    for (const name of Object.keys(headers)) setFact(facts, name, headers[name]);
   }
   return facts;
 }
 
-function setFact(facts: { -readonly [K in keyof RequestFacts]: RequestFacts[K] }, name: string, value: string | undefined | null): void {
-  if (value === undefined || value === null) return;
+function setFact(facts: { -readonly [K in keyof RequestFacts]: RequestFacts[K] }, name: string, value: unknown): void {
+  if (typeof value !== 'string') return;
   // only names of the right length are lower-cased: most headers are skipped without a copy
   switch (name.length) {
     case 6:

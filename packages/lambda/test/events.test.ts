@@ -259,6 +259,16 @@ describe('the rest of the contract', () => {
     expect((await wrapped(httpEvent('GET', '/ok', [['Origin', EVIL]]))).body).toBe('origin-not-allowed');
   });
 
+  it('reads an event whose client sent a header named __proto__ (an own key in parsed JSON) without throwing', async () => {
+    const event = JSON.parse(
+      JSON.stringify(restEvent('OPTIONS', '/ok', [['Origin', APP], ['Access-Control-Request-Method', 'PUT']])).replace('"multiValueHeaders":{', '"multiValueHeaders":{"__proto__":["x"],"X-Odd":"not a list",'),
+    ) as APIGatewayProxyEvent;
+    expect(Object.hasOwn(event.multiValueHeaders, '__proto__')).toBe(true);
+    const result = await withCors(async (_event: APIGatewayProxyEvent) => ({ statusCode: 200, body: '' }), policy)(event);
+    expect(result.statusCode).toBe(204);
+    expect(result.headers?.['Access-Control-Allow-Origin']).toBe(APP);
+  });
+
   it('fails at cold start, not at the first request, on a bad configuration', () => {
     expect(() => withCors(async () => ({ statusCode: 200, body: '' }), { origin: 'https://app.example.com/' } as CorsOptions)).toThrow(/corsica:/);
   });

@@ -47,6 +47,14 @@ const FAILED: Readonly<Record<LambdaService, { status: number; body: string }>> 
 
 const TEXT = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+json|[^;]*\+xml)/i;
 
+/**
+ * Sets an own property, as JSON.parse does for the events Lambda hands over: a header named
+ * `__proto__` is a key like any other there, never the object's prototype.
+ */
+function put<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** One request's lines, grouped by name: `canonical` is the first spelling seen. */
 interface Lines {
   readonly names: Map<string, { canonical: string; values: string[] }>;
@@ -86,14 +94,17 @@ function queryPairs(raw: string, decode: boolean): [string, string][] {
 function single(pairs: readonly [string, string][]): Record<string, string> | null {
   if (pairs.length === 0) return null;
   const out: Record<string, string> = {};
-  for (const [name, value] of pairs) out[name] = value;
+  for (const [name, value] of pairs) put(out, name, value);
   return out;
 }
 
 function multi(pairs: readonly [string, string][]): Record<string, string[]> | null {
   if (pairs.length === 0) return null;
   const out: Record<string, string[]> = {};
-  for (const [name, value] of pairs) (out[name] ??= []).push(value);
+  for (const [name, value] of pairs) {
+    if (Object.hasOwn(out, name)) out[name]!.push(value);
+    else put(out, name, [value]);
+  }
   return out;
 }
 
@@ -142,8 +153,8 @@ export function eventFor(service: LambdaService, req: http.IncomingMessage, raw:
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
     for (const { canonical, values } of names.values()) {
-      headers[canonical] = values.at(-1)!;
-      multiValueHeaders[canonical] = [...values];
+      put(headers, canonical, values.at(-1)!);
+      put(multiValueHeaders, canonical, [...values]);
     }
     const pairs = queryPairs(rawQuery, true);
     return {
@@ -180,11 +191,11 @@ export function eventFor(service: LambdaService, req: http.IncomingMessage, raw:
     let cookies: string[] | undefined;
     for (const [key, { values }] of names) {
       if (key === 'cookie') cookies = values.flatMap((line) => line.split(/;\s*/)).filter((c) => c !== '');
-      else headers[key] = values.join(',');
+      else put(headers, key, values.join(','));
     }
     const pairs = queryPairs(rawQuery, true);
     const joined: Record<string, string> = {};
-    for (const [name, value] of pairs) joined[name] = name in joined ? `${joined[name]},${value}` : value;
+    for (const [name, value] of pairs) put(joined, name, Object.hasOwn(joined, name) ? `${joined[name]},${value}` : value);
     const event: Record<string, unknown> = {
       version: '2.0',
       routeKey: '$default',
@@ -222,12 +233,12 @@ export function eventFor(service: LambdaService, req: http.IncomingMessage, raw:
   };
   if (service === 'alb-multi') {
     const multiValueHeaders: Record<string, string[]> = {};
-    for (const [key, { values }] of names) multiValueHeaders[key] = [...values];
+    for (const [key, { values }] of names) put(multiValueHeaders, key, [...values]);
     event.multiValueHeaders = multiValueHeaders;
     event.multiValueQueryStringParameters = multi(pairs) ?? {};
   } else {
     const headers: Record<string, string> = {};
-    for (const [key, { values }] of names) headers[key] = values.at(-1)!;
+    for (const [key, { values }] of names) put(headers, key, values.at(-1)!);
     event.headers = headers;
     event.queryStringParameters = single(pairs) ?? {};
   }
