@@ -5,11 +5,40 @@
  */
 import { decideOnce } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
-import type { MiddlewareObj, Request } from '@middy/core';
 import { eventFacts, eventShape, newResult, preflightResult, readResult, withDecisionHeaders } from './event.js';
 import type { EventShape } from './event.js';
 import { middySource } from './middy-compat.js';
 import type { MiddyCorsOptions } from './middy-compat.js';
+
+/**
+ * The part of middy's request object the middleware reads and writes. Declared here rather than
+ * imported from `@middy/core`, which is ESM-only: CommonJS type-checkers could not resolve it.
+ *
+ * @example
+ * ```ts
+ * const log = (request: MiddyRequest) => console.log(request.event, request.response);
+ * ```
+ */
+export interface MiddyRequest {
+  event: unknown;
+  response?: unknown;
+  error?: unknown;
+}
+
+/**
+ * What `cors()` returns: a middy middleware object, for `.use()`.
+ *
+ * @example
+ * ```ts
+ * const middleware: CorsMiddleware = cors({ origin: ['https://app.example.com'] });
+ * export const handler = middy(async () => ({ statusCode: 200, body: 'ok' })).use(middleware);
+ * ```
+ */
+export interface CorsMiddleware {
+  before(request: MiddyRequest): Promise<unknown>;
+  after(request: MiddyRequest): Promise<void>;
+  onError(request: MiddyRequest): Promise<void>;
+}
 
 interface Decided {
   readonly shape: EventShape;
@@ -37,14 +66,14 @@ interface Decided {
  * ```
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
-export function cors(policy: Policy): MiddlewareObj;
-export function cors<const T extends CorsOptions>(options: T & CredentialsGuard<T>): MiddlewareObj;
-export function cors(options: MiddyCorsOptions): MiddlewareObj;
-export function cors(input: unknown): MiddlewareObj {
+export function cors(policy: Policy): CorsMiddleware;
+export function cors<const T extends CorsOptions>(options: T & CredentialsGuard<T>): CorsMiddleware;
+export function cors(options: MiddyCorsOptions): CorsMiddleware;
+export function cors(input: unknown): CorsMiddleware {
   const { policy, preflightCacheControl, vary } = middySource(input);
   const decided = new WeakMap<object, Decided | null>();
 
-  const decide = async (request: Request): Promise<Decided | null> => {
+  const decide = async (request: MiddyRequest): Promise<Decided | null> => {
     const known = decided.get(request);
     if (known !== undefined) return known;
     const shape = eventShape(request.event);
@@ -58,7 +87,7 @@ export function cors(input: unknown): MiddlewareObj {
     return found;
   };
 
-  const finish = (request: Request, found: Decided): void => {
+  const finish = (request: MiddyRequest, found: Decided): void => {
     request.response = withDecisionHeaders(readResult(request.response, found.shape, policy), found.shape, found.decision);
   };
 

@@ -29,8 +29,9 @@ describe('withCors()', () => {
 
 describe('cors() for middy', () => {
   it('is a middy middleware from Corsica’s or @middy/http-cors’s options', () => {
-    expectTypeOf(cors({ origin: ['https://app.example.com'] })).toEqualTypeOf<MiddlewareObj>();
-    expectTypeOf(cors({ origins: ['https://app.example.com'], headers: 'Content-Type', credentials: 'true', maxAge: '600' })).toEqualTypeOf<MiddlewareObj>();
+    expectTypeOf(cors({ origin: ['https://app.example.com'] })).toExtend<MiddlewareObj>();
+    expectTypeOf(cors({ origins: ['https://app.example.com'], headers: 'Content-Type', credentials: 'true', maxAge: '600' })).toExtend<MiddlewareObj>();
+    middy(async (_event: APIGatewayProxyEventV2) => ({ statusCode: 200, body: '' })).use(cors({ origin: ['https://app.example.com'] }));
     middy(async () => ({ statusCode: 200, body: '' })).use(cors(createPolicy({ origin: '*' })));
     // @ts-expect-error origin "*" cannot be combined with credentials: true
     cors({ origin: '*', credentials: true, methods: ['GET'] });

@@ -100,7 +100,8 @@ describe('a plain Node project outside the workspace', () => {
     names = publicNames(consumer);
     writeFileSync(join(consumer, 'exports.ts'), everyExportFile(names));
   }, 300_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // next and react make node_modules large enough that removing it can outlast the default hook timeout
+  afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
   it('installs every @corsica package from its tarball, not from the registry', async () => {
     const { stdout } = await run('npm', ['ls', '--all', '--json', '--long'], { cwd: consumer, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
