@@ -6,6 +6,7 @@
  * (`pnpm -r build`): Next.js bundles what users install, the packages' dist.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -14,7 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorsOptions } from '@corsica/core';
 import { STANDARD_POLICIES } from '@corsica/conformance';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { send } from '@corsica/test-utils';
+import { listen, send } from '@corsica/test-utils';
+import type { Started } from '@corsica/test-utils';
+import { launchEngine, missingEngine } from './support/browsers.js';
+import type { Engine, EngineName, Session } from './support/browsers.js';
 
 const E2E = fileURLToPath(new URL('..', import.meta.url));
 const APP_DIR = fileURLToPath(new URL('../next-app', import.meta.url));
@@ -166,5 +170,50 @@ describe('what the two styles differ in, on Next.js 16', () => {
     const res = await send(running.baseUrl, { method: 'OPTIONS', path: '/proxied/nothing-here', headers: [['Origin', 'https://app.example.com'], ['Access-Control-Request-Method', 'PUT']] });
     expect(res.status).toBe(204);
     expect(res.cors['access-control-allow-methods']).toBe('GET, HEAD, POST, PUT, PATCH, DELETE');
+  });
+});
+
+/** What a page's `fetch` ended in. */
+type Outcome = { readonly resolved: true; readonly status: number; readonly body: string } | { readonly resolved: false };
+
+const ENGINES: readonly EngineName[] = ['chromium', 'firefox'];
+
+describe.each(ENGINES)('both styles in %s, from a page on another origin', (engineName) => {
+  const missing = missingEngine(engineName);
+  let engine: Engine | undefined;
+  let session: Session;
+  let page: Started;
+  let running: Running;
+  beforeAll(async () => {
+    if (missing !== undefined) return;
+    running = await shared(STANDARD_POLICIES.credentialed!);
+    // http://localhost:<port> is one of the policy's origins (http://localhost:*); the API is 127.0.0.1
+    page = await listen(http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>page</title>')));
+    engine = await launchEngine(engineName);
+    session = await engine.newSession();
+    await session.goto(page.baseUrl.replace('127.0.0.1', 'localhost'));
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+    await engine?.close();
+    await page?.close();
+    await running?.close();
+  });
+
+  const call = (path: string, init: RequestInit): Promise<Outcome> =>
+    session.evaluate<Outcome>(
+      `fetch(${JSON.stringify(`${running.baseUrl}${path}`)}, ${JSON.stringify(init)}).then(async (r) => ({ resolved: true, status: r.status, body: await r.text() }), () => ({ resolved: false }))`,
+    );
+  const put = { method: 'PUT', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: '{}' } as const;
+
+  it.skipIf(missing !== undefined).each([
+    { style: 'corsProxy', what: 'a credentialed PUT with JSON (preflighted)', path: '/proxied/ok', init: put, want: { resolved: true, status: 200, body: 'ok' } },
+    { style: 'corsProxy', what: 'a handler that throws', path: '/proxied/error', init: { credentials: 'include' }, want: { resolved: true, status: 500 } },
+    { style: 'corsProxy', what: 'a path with no route file', path: '/proxied/nowhere', init: { credentials: 'include' }, want: { resolved: true, status: 404 } },
+    { style: 'withCors', what: 'a credentialed PUT with JSON (preflighted)', path: '/handlers/ok', init: put, want: { resolved: true, status: 200, body: 'ok' } },
+    { style: 'withCors', what: 'a handler that throws', path: '/handlers/error', init: { credentials: 'include' }, want: { resolved: true, status: 500 } },
+    { style: 'withCors', what: 'a path with no route file: the page sees a CORS error, not the 404', path: '/handlers/nowhere', init: { credentials: 'include' }, want: { resolved: false } },
+  ] as const)('$style, $what', async ({ path, init, want }) => {
+    expect(await call(path, init as RequestInit)).toMatchObject(want);
   });
 });
