@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
 import type { CorsOptions, Policy } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
 import { ADMIN_SITE, ALLOWED_ACTUAL_HEADERS, APP, LOCAL_DEV, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeAdapter, describeDropIn, expectOptionRow, expectVary, putPreflight as put, send, serveLambda } from '@corsica/test-utils';
@@ -40,6 +41,23 @@ describe('middy’s error path', () => {
       expect(res.body).toBe('sign in first');
       expect(res.cors).toEqual(ALLOWED_ACTUAL_HEADERS);
       expectVary(res, ['Origin']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('adds the CORS headers to what @middy/http-error-handler answers, mounted after cors()', async () => {
+    const app = await startMiddy('rest', [cors({ origin: [APP, 'https://*.preview.example.com'], credentials: true, exposedHeaders: ['X-Request-Id'] }), httpErrorHandler({ logger: false })]);
+    try {
+      const unauthorized = await send(app.baseUrl, { path: '/http-error', headers: [['Origin', APP]] });
+      expect(unauthorized.status).toBe(401);
+      expect(unauthorized.body).toBe('sign in first');
+      expect(unauthorized.cors).toEqual(ALLOWED_ACTUAL_HEADERS);
+      expectVary(unauthorized, ['Origin']);
+      // a plain Error: the handler's generic 500, still readable by the page
+      const failed = await send(app.baseUrl, { path: '/error', headers: [['Origin', APP]] });
+      expect(failed.status).toBe(500);
+      expect(failed.cors).toEqual(ALLOWED_ACTUAL_HEADERS);
     } finally {
       await app.close();
     }
