@@ -161,9 +161,10 @@ export function withDecisionHeaders(result: ResultLike, shape: EventShape, decis
   const copy: ResultLike = { ...result };
   let headers = result.headers ? { ...result.headers } : undefined;
   let multi = result.multiValueHeaders ? { ...result.multiValueHeaders } : undefined;
-  // ALB with multi-value headers on reads only multiValueHeaders; the others read headers
-  // first (API Gateway merges both maps, the values of multiValueHeaders winning on a clash)
-  const intoMulti = shape === 'alb-multi' || (headers === undefined && multi !== undefined);
+  // ALB reads only multiValueHeaders when multi-value headers are on, only headers when off, and
+  // payload 2.0 only headers; REST APIs merge both maps (multiValueHeaders winning on a clash),
+  // so there the headers go into the map the result already uses
+  const intoMulti = shape === 'alb-multi' || (shape === 'rest' && headers === undefined && multi !== undefined);
   if (intoMulti) multi ??= {};
   else headers ??= {};
 

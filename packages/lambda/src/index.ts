@@ -79,8 +79,8 @@ export interface WithCorsInit<E extends LambdaHttpEvent = LambdaHttpEvent> {
  * and Function URLs (payload 2.0) and ALB target groups (with or without multi-value headers);
  * the shape is read from each event. Preflights are answered without calling the handler. Every
  * other answer gets the decision's headers in the form its service reads (`headers`, or
- * `multiValueHeaders` when the result or the ALB target group uses them; `cookies` and every
- * other field kept), including the 500 sent when the handler throws. An answer without
+ * `multiValueHeaders` when a REST API result uses only those or the ALB target group has them on;
+ * `cookies` and every other field kept), including the 500 sent when the handler throws. An answer without
  * `statusCode` is read as its service reads it: a 200 JSON body behind payload 2.0, a 502 behind
  * REST APIs and ALB. Events that are not HTTP requests reach the handler untouched.
  *

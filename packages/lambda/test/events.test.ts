@@ -135,6 +135,15 @@ describe('actual requests: the headers land where the result keeps its own', () 
         expect(r.statusDescription).toBe('200 OK');
       },
     },
+    {
+      desc: 'an ALB result with only multiValueHeaders on a target group without them: into headers, the only map ALB reads there',
+      event: () => albEvent('GET', '/ok', [['Origin', APP]]),
+      result: { statusCode: 200, multiValueHeaders: { 'x-ignored-by-alb': ['1'] }, body: 'ok' },
+      check: (r: Partial<AnyResult>) => {
+        expect(r.headers).toMatchObject({ 'Access-Control-Allow-Origin': APP, Vary: 'Origin' });
+        expect(r.multiValueHeaders).toEqual({ 'x-ignored-by-alb': ['1'] });
+      },
+    },
   ])('$desc', async ({ event, result, check }) => {
     const wrapped = withCors(async () => result as never, policy);
     check((await wrapped(event() as never)) as Partial<AnyResult>);
