@@ -61,6 +61,13 @@ describe('preflights, per event shape', () => {
     expect(headerOf(result, 'Vary')).toBe('Origin, Access-Control-Request-Method, Access-Control-Request-Headers');
   });
 
+  it('reads a REST event whose multiValueHeaders is null (the console’s test events) from headers', async () => {
+    const event = { ...restEvent('OPTIONS', '/ok', PREFLIGHT_LINES), multiValueHeaders: null } as unknown as APIGatewayProxyEvent;
+    const result = await withCors(async (_event: APIGatewayProxyEvent) => ({ statusCode: 200, body: '' }), policy)(event);
+    expect(result.statusCode).toBe(204);
+    expect(result.headers?.['Access-Control-Allow-Origin']).toBe(APP);
+  });
+
   it('gives ALB the status text it puts on the status line', async () => {
     const result = (await withCors(async () => ({ statusCode: 200 }), policy)(albEvent('OPTIONS', '/ok', PREFLIGHT_LINES))) as ALBResult;
     expect(result.statusDescription).toBe('204 No Content');
