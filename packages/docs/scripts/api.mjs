@@ -31,6 +31,9 @@ export const ENTRIES = [
   ['packages/hono/src/index.ts', '@corsica/hono'],
   ['packages/koa/src/index.ts', '@corsica/koa'],
   ['packages/fetch/src/index.ts', '@corsica/fetch'],
+  ['packages/lambda/src/index.ts', '@corsica/lambda'],
+  ['packages/lambda/src/middy.ts', '@corsica/lambda/middy'],
+  ['packages/next/src/index.ts', '@corsica/next'],
   ['packages/conformance/src/index.ts', '@corsica/conformance'],
   ['packages/conformance/src/vitest.ts', '@corsica/conformance/vitest'],
 ];

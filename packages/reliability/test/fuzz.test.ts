@@ -19,7 +19,7 @@ import { describeRequest, toBytes } from './support/requests.js';
 import { writeResults } from './support/results.js';
 import { envInt, pool } from './support/util.js';
 import type { AdapterName } from './support/scenarios.js';
-import { ADAPTERS } from './support/scenarios.js';
+import { ADAPTERS, LAMBDA_SHAPES } from './support/scenarios.js';
 
 const REQUESTS = envInt('FUZZ_REQUESTS', 10_000);
 const SEED = envInt('FUZZ_SEED', Math.floor(Math.random() * 2 ** 31) + 1);
@@ -57,7 +57,7 @@ function batch(seed: number, size: number): FuzzRequest[] {
   return fc.sample(fuzzRequest, { numRuns: size, seed });
 }
 
-describe.each(ADAPTERS)('%s under fuzzed hostile requests', (adapter) => {
+describe.each([...ADAPTERS, ...LAMBDA_SHAPES])('%s under fuzzed hostile requests', (adapter) => {
   let child: ServerChild;
 
   beforeAll(async () => {

@@ -5,6 +5,9 @@ import expressAdapter = require('@corsica/express');
 import fastifyAdapter = require('@corsica/fastify');
 import honoAdapter = require('@corsica/hono');
 import koaAdapter = require('@corsica/koa');
+import lambdaAdapter = require('@corsica/lambda');
+import middyAdapter = require('@corsica/lambda/middy');
+import nextAdapter = require('@corsica/next');
 import conformance = require('@corsica/conformance');
 import cli = require('@corsica/cli');
 
@@ -18,6 +21,9 @@ export = {
   fastify: fastifyAdapter.cors,
   hono: honoAdapter.cors(policy),
   koa: koaAdapter.cors(policy),
+  lambda: lambdaAdapter.withCors(async (_event: import('aws-lambda').APIGatewayProxyEvent) => ({ statusCode: 200, body: 'ok' }), policy),
+  middy: middyAdapter.cors(policy),
+  proxy: nextAdapter.corsProxy(policy),
   policies: Object.keys(conformance.STANDARD_POLICIES),
   nginx: cli.exportNginx(policy).http,
 };

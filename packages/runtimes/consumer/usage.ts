@@ -13,6 +13,11 @@ import { cors as fastifyCors } from '@corsica/fastify';
 import { cors as honoCors } from '@corsica/hono';
 import { cors as koaCors } from '@corsica/koa';
 import { getCorsDecision, withCors } from '@corsica/fetch';
+import { withCors as withLambdaCors } from '@corsica/lambda';
+import { cors as middyCors } from '@corsica/lambda/middy';
+import middy from '@middy/core';
+import { corsProxy } from '@corsica/next';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { STANDARD_POLICIES, formatResult, runConformance } from '@corsica/conformance';
 import { describeConformance } from '@corsica/conformance/vitest';
 import { explainRequest, exportNginx } from '@corsica/cli';
@@ -46,6 +51,11 @@ new Hono().use(honoCors(options)).get('/', (c) => c.text(c.get('cors').reason));
 new Koa().use(koaCors(policy));
 
 export const handler = withCors((request: Request, env: { name: string }) => new Response(`${getCorsDecision(request)?.reason} ${env.name}`), policy);
+export const lambdaHandler = withLambdaCors(async (event: APIGatewayProxyEventV2) => ({ statusCode: 200, body: event.rawPath }), policy);
+export const middyHandler = middy(async () => ({ statusCode: 200, body: 'ok' })).use(middyCors({ origins: ['https://app.example.com'], headers: 'Content-Type' }));
+
+export const proxy = corsProxy(policy);
+
 export async function custom(request: Request): Promise<Response> {
   const d = policy.decide(factsFromFetchRequest(request));
   if (d.kind === 'preflight') return preflightResponse(d);

@@ -49,7 +49,7 @@ export function isNeverPerRequest(module) {
 
 export const DOC = join(ROOT, 'docs', 'size.md');
 
-const FRAMEWORKS = ['express', 'fastify', 'hono', 'koa'];
+const FRAMEWORKS = ['express', 'fastify', 'hono', 'koa', 'next'];
 
 /** Bundles `contents` (resolved from `resolveDir`) and returns its minified and gzipped bytes. */
 async function measure(contents, resolveDir, { external = [], platform = 'neutral', metafile = false, loader = 'js' } = {}) {
@@ -132,7 +132,7 @@ export async function measureSizes() {
     .sort((a, b) => b.min - a.min);
 
   const adapters = [];
-  for (const folder of ['express', 'fastify', 'hono', 'koa', 'fetch']) {
+  for (const folder of ['express', 'fastify', 'hono', 'koa', 'fetch', 'lambda', 'next']) {
     const file = JSON.stringify(distOf(folder));
     const own = await measure(`export * from ${file};`, PACKAGES, { external: ['@corsica/core', ...FRAMEWORKS] });
     const withCore = await measure(`export * from ${file};`, join(PACKAGES, folder), { external: ['tldts', ...FRAMEWORKS] });

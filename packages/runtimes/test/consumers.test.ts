@@ -20,7 +20,7 @@ const ESM_ONLY = '@corsica/conformance/vitest';
 const TSC = join(PACKAGES_DIR, 'runtimes', 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** The peers a user of every package installs next to them (the workspace's own majors). */
-const PEERS = ['express@^5.1.0', 'fastify@^5.4.0', 'hono@^4.8.0', 'koa@^3.0.0', 'vitest@^4.1.12', '@types/node@^20.19.0', '@types/express@^5.0.3', '@types/koa@^3.0.0'];
+const PEERS = ['express@^5.1.0', 'fastify@^5.4.0', 'hono@^4.8.0', 'koa@^3.0.0', 'vitest@^4.1.12', '@types/node@^20.19.0', '@types/express@^5.0.3', '@types/koa@^3.0.0', '@middy/core@^7.0.0', 'next@^16.0.0', 'react@^19.0.0', 'react-dom@^19.0.0'];
 
 /**
  * The Node binaries a consumer runs on: the tests' own Node 20, and the current LTS from the
@@ -100,7 +100,8 @@ describe('a plain Node project outside the workspace', () => {
     names = publicNames(consumer);
     writeFileSync(join(consumer, 'exports.ts'), everyExportFile(names));
   }, 300_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // next and react make node_modules large enough that removing it can outlast the default hook timeout
+  afterAll(() => rmSync(dir, { recursive: true, force: true }), 120_000);
 
   it('installs every @corsica package from its tarball, not from the registry', async () => {
     const { stdout } = await run('npm', ['ls', '--all', '--json', '--long'], { cwd: consumer, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });

@@ -25,6 +25,9 @@ const ENTRIES = [
   ['fetch-bun/index.ts', '@corsica/fetch'],
   ['nextjs/app/api/items/route.ts', '@corsica/fetch'],
   ['nestjs/src/main.ts', '@corsica/express'],
+  ['lambda/index.ts', '@corsica/lambda'],
+  ['lambda/middy.ts', '@corsica/lambda/middy'],
+  ['nextjs-proxy/proxy.ts', '@corsica/next'],
 ] as const;
 
 describe('examples', () => {

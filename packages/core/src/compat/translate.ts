@@ -291,12 +291,12 @@ function keyOf(value: unknown): string {
 }
 
 /** A configuration problem, worded like the core's. */
-function problem(code: ConfigProblem['code'], path: string, message: string, fix: string): ConfigProblem {
+export function problem(code: ConfigProblem['code'], path: string, message: string, fix: string): ConfigProblem {
   return { code, path, message: `corsica: ${message}`, fix };
 }
 
 /** A drop-in warning, shaped like the core's `ConfigWarning`. */
-function warning(code: DropInWarningCode, path: string, message: string, fix: string): ConfigWarning {
+export function warning(code: DropInWarningCode, path: string, message: string, fix: string): ConfigWarning {
   return { code, path, message: `corsica: ${message}`, fix };
 }
 
@@ -305,12 +305,12 @@ const NO_ORIGIN_FIX =
   'List the origins that may call you (`origin: ["https://app.example.com"]`), or write `origin: "*"` on purpose for a public API without credentials, or use `policyFromEnv()` from @corsica/core for development.';
 
 /** The error for a call without options (`cors()`): the peers' default was every origin. */
-function noOptions(call: string, peer: string): CorsConfigError {
+export function noOptions(call: string, peer: string): CorsConfigError {
   return new CorsConfigError([problem('origin.missing', 'origin', `${call} has no \`origin\`; ${peer} then allowed every origin, and Corsica has no default origin.`, NO_ORIGIN_FIX)]);
 }
 
 /** Moves a peer's option name to Corsica's (`allowHeaders` → `allowedHeaders`); both at once is a conflict. */
-function rename(options: Record<string, unknown>, from: string, to: string, problems: ConfigProblem[]): void {
+export function rename(options: Record<string, unknown>, from: string, to: string, problems: ConfigProblem[]): void {
   if (!(from in options)) return;
   if (to in options) problems.push(problem('option.conflict', from, `\`${from}\` and \`${to}\` are the same option, given twice.`, `Keep one of them (Corsica's name is \`${to}\`).`));
   else options[to] = options[from];
@@ -343,7 +343,7 @@ function peerDefaults(options: Record<string, unknown>, peer: string, methods: s
  * `CorsConfigError` (a missing origin with the drop-in fix), then the translation's warnings
  * through `onWarning` (default `console.warn`, `false` silences them).
  */
-function compileTranslated(options: Record<string, unknown>, problems: readonly ConfigProblem[] = [], warnings: readonly ConfigWarning[] = []): Policy {
+export function compileTranslated(options: Record<string, unknown>, problems: readonly ConfigProblem[] = [], warnings: readonly ConfigWarning[] = []): Policy {
   let policy: Policy | undefined;
   let found: readonly ConfigProblem[] = [];
   try {

@@ -66,7 +66,7 @@ export const PRELUDES: Readonly<Record<string, string>> = {
 };
 
 /** Runtime stand-ins (Bun, Deno, Workers, Next.js, NestJS) shared with examples/. */
-export const STAND_INS = ['bun', 'deno', 'workers', 'next-server', 'nestjs'].map((name) => join(ROOT, 'examples', 'types', `${name}.d.ts`));
+export const STAND_INS = ['bun', 'deno', 'workers', 'next-server', 'nestjs', 'aws-cdk'].map((name) => join(ROOT, 'examples', 'types', `${name}.d.ts`));
 
 /** A block as written to the scratch folder. */
 export interface WrittenBlock {

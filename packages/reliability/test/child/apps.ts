@@ -12,6 +12,10 @@ import fastifyCors from '@corsica/fastify';
 import { withCors } from '@corsica/fetch';
 import { cors as honoCors } from '@corsica/hono';
 import { cors as koaCors } from '@corsica/koa';
+import { withCors as withLambdaCors } from '@corsica/lambda';
+import type { LambdaHttpEvent } from '@corsica/lambda';
+import { lambdaListener } from '@corsica/test-utils/lambda-bridge';
+import type { LambdaService } from '@corsica/test-utils/lambda-bridge';
 import { fetchListener } from '@corsica/test-utils/node-bridge';
 import { getRequestListener } from '@hono/node-server';
 import express from 'express';
@@ -190,6 +194,24 @@ function buildFetch(input: CorsInput): BuiltServer {
   return plain(createServer(fetchListener(handler, { host: 'loopback', bodyOnlyWhenAnnounced: true, onUncaught: (error) => console.error('fetch bridge: uncaught', error) })));
 }
 
+const LAMBDA_SERVICE: Readonly<Record<'lambda-rest' | 'lambda-http' | 'lambda-alb', LambdaService>> = { 'lambda-rest': 'rest', 'lambda-http': 'http-api', 'lambda-alb': 'alb-multi' };
+
+function buildLambda(shape: 'lambda-rest' | 'lambda-http' | 'lambda-alb', input: CorsInput): BuiltServer {
+  const handler = withLambdaCors(
+    async (event: LambdaHttpEvent) => {
+      const method = 'httpMethod' in event ? event.httpMethod : event.requestContext.http.method;
+      const path = 'httpMethod' in event ? event.path : event.rawPath;
+      if (path === OK_PATH && OK_METHODS.includes(method)) return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
+      if (path === BOOM_PATH && method === 'GET') throw new Error(BOOM);
+      return { statusCode: 404, body: 'Not Found' };
+    },
+    input as Policy,
+    // the handler's only throw is /boom; withCors then sends its 500 with CORS headers
+    { onError: (error) => logUnexpected(error) },
+  );
+  return plain(createServer(lambdaListener(LAMBDA_SERVICE[shape], handler, { onFailure: (error) => console.error('lambda bridge: the service would refuse this answer', error) })));
+}
+
 /**
  * Builds `adapter`'s app with this CORS configuration; rejects when the configuration is refused,
  * before any server listens.
@@ -212,5 +234,9 @@ export async function build(adapter: AdapterName, input: CorsInput): Promise<Bui
       return buildKoa(input);
     case 'fetch':
       return buildFetch(input);
+    case 'lambda-rest':
+    case 'lambda-http':
+    case 'lambda-alb':
+      return buildLambda(adapter, input);
   }
 }

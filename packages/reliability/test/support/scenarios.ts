@@ -7,7 +7,15 @@ import type { CorsOptions } from '@corsica/core';
 
 /** Every adapter under test, in the order reports list them. */
 export const ADAPTERS = ['express', 'fastify', 'hono', 'koa', 'fetch'] as const;
-export type AdapterName = (typeof ADAPTERS)[number];
+
+/**
+ * `@corsica/lambda`'s `withCors` behind the HTTP-to-event bridge of `@corsica/test-utils`, one per
+ * event shape: API Gateway REST (payload 1.0), HTTP API (2.0), ALB with multi-value headers.
+ * Fuzzed only. (ALB without multi-value headers passes only the last line of a repeated header,
+ * so a request with two Origin lines looks like a plain one there: that shape is left out.)
+ */
+export const LAMBDA_SHAPES = ['lambda-rest', 'lambda-http', 'lambda-alb'] as const;
+export type AdapterName = (typeof ADAPTERS)[number] | (typeof LAMBDA_SHAPES)[number];
 
 /**
  * Request header bytes the child servers accept (Node's default is 16 KB). Raised, as the

@@ -18,6 +18,8 @@ export const PUBLISHABLE = {
   hono: ['@corsica/hono'],
   koa: ['@corsica/koa'],
   fetch: ['@corsica/fetch'],
+  lambda: ['@corsica/lambda', '@corsica/lambda/middy'],
+  next: ['@corsica/next'],
   conformance: ['@corsica/conformance', '@corsica/conformance/vitest'],
   cli: ['@corsica/cli'],
 } as const;

@@ -1,0 +1,5 @@
+export const dynamic = 'force-dynamic';
+
+export function OPTIONS(): Response {
+  return new Response('app-options');
+}
