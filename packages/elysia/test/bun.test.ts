@@ -61,6 +61,6 @@ describe('@corsica/elysia on Bun: every way Elysia answers keeps the CORS header
   });
 
   it('runs on Bun', () => {
-    expect(served.version).toMatch(/^1\./);
+    expect(served.info.version).toMatch(/^1\./);
   });
 });

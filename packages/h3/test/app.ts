@@ -4,36 +4,17 @@
  */
 import http from 'node:http';
 import { H3, toNodeHandler } from 'h3';
-import type { H3Config, Middleware } from 'h3';
 import type { CorsOptions, Policy } from '@corsica/core';
-import { TEST_MAX_HEADER_SIZE, listen, suiteRoutes } from '@corsica/test-utils';
+import { TEST_MAX_HEADER_SIZE, listen } from '@corsica/test-utils';
 import type { Started, TestApp } from '@corsica/test-utils';
 import { cors } from '../src/index.js';
+import { buildApp } from './routes.js';
+
+export { buildApp };
 
 /** Serves an h3 app on node:http, the way `serve()` from h3 does on Node. */
 export function serveApp(app: H3): Promise<Started> {
   return listen(http.createServer({ maxHeaderSize: TEST_MAX_HEADER_SIZE }, toNodeHandler(app)));
-}
-
-/** The suite's routes, behind the `cors` middlewares (in order) and a counting auth middleware. */
-export function buildApp(corsMiddlewares: readonly Middleware[], counts: { handler: number; auth: number }, config: H3Config = {}): H3 {
-  // silent: h3 logs every unhandled error, and the suite throws on purpose
-  const app = new H3({ silent: true, ...config });
-  for (const middleware of corsMiddlewares) app.use(middleware);
-  app.use(() => {
-    counts.auth++;
-  });
-  const routes = suiteRoutes(counts);
-  app.all('/ok', () => routes.ok());
-  app.get('/error', () => routes.error());
-  app.get('/async-error', () => routes.asyncError());
-  app.options('/app-options', () => routes.appOptions());
-  app.get('/vary', (event) => {
-    event.res.headers.set('Vary', 'Accept-Encoding');
-    return routes.vary();
-  });
-  app.get('/decision', (event) => routes.decision(event.context.cors));
-  return app;
 }
 
 /** Starts the app behind one `cors()` per policy, in order; the shared suite gives compiled policies, the conformance kit options. */

@@ -7,6 +7,8 @@
 export { TEST_MAX_HEADER_SIZE, listen, send, sendRaw } from './http.js';
 export type { HeaderLine, Started, TestRequest, TestResponse } from './http.js';
 export { fetchListener, serveFetch } from './node-bridge.js';
+export { startChildServer } from './child.js';
+export type { StartedChild } from './child.js';
 export { suiteRoutes } from './routes.js';
 export type { SuiteRoutes } from './routes.js';
 export type { FetchHandler, FetchListenerOptions } from './node-bridge.js';
