@@ -29,6 +29,8 @@ export const ENTRIES = [
   ['packages/fastify/src/index.ts', '@corsica/fastify'],
   ['packages/hono/src/index.ts', '@corsica/hono'],
   ['packages/koa/src/index.ts', '@corsica/koa'],
+  ['packages/h3/src/index.ts', '@corsica/h3'],
+  ['packages/elysia/src/index.ts', '@corsica/elysia'],
   ['packages/fetch/src/index.ts', '@corsica/fetch'],
   ['packages/conformance/src/index.ts', '@corsica/conformance'],
   ['packages/conformance/src/vitest.ts', '@corsica/conformance/vitest'],

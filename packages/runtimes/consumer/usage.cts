@@ -5,6 +5,8 @@ import expressAdapter = require('@corsica/express');
 import fastifyAdapter = require('@corsica/fastify');
 import honoAdapter = require('@corsica/hono');
 import koaAdapter = require('@corsica/koa');
+import h3Adapter = require('@corsica/h3');
+import elysiaAdapter = require('@corsica/elysia');
 import conformance = require('@corsica/conformance');
 import cli = require('@corsica/cli');
 
@@ -18,6 +20,8 @@ export = {
   fastify: fastifyAdapter.cors,
   hono: honoAdapter.cors(policy),
   koa: koaAdapter.cors(policy),
+  h3: h3Adapter.cors(policy),
+  elysia: elysiaAdapter.cors(policy),
   policies: Object.keys(conformance.STANDARD_POLICIES),
   nginx: cli.exportNginx(policy).http,
 };

@@ -5,6 +5,8 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
+import { H3 } from 'h3';
+import { Elysia } from 'elysia';
 import { CorsConfigError, applyCorsHeaders, createPolicy } from '@corsica/core';
 import { factsFromFetchRequest, preflightResponse, withCorsHeaders } from '@corsica/core/adapter';
 import type { CorsOptions, Decision, Policy, RequestFacts } from '@corsica/core';
@@ -12,6 +14,8 @@ import { cors as expressCors } from '@corsica/express';
 import { cors as fastifyCors } from '@corsica/fastify';
 import { cors as honoCors } from '@corsica/hono';
 import { cors as koaCors } from '@corsica/koa';
+import { cors as h3Cors } from '@corsica/h3';
+import { cors as elysiaCors } from '@corsica/elysia';
 import { getCorsDecision, withCors } from '@corsica/fetch';
 import { STANDARD_POLICIES, formatResult, runConformance } from '@corsica/conformance';
 import { describeConformance } from '@corsica/conformance/vitest';
@@ -44,6 +48,8 @@ express().use(expressCors(options)).use(expressCors(policy));
 void Fastify().register(fastifyCors, options);
 new Hono().use(honoCors(options)).get('/', (c) => c.text(c.get('cors').reason));
 new Koa().use(koaCors(policy));
+new H3().use(h3Cors(options)).get('/', (event) => event.context.cors?.reason);
+new Elysia().use(elysiaCors(policy)).get('/', ({ cors }) => cors?.reason ?? 'none');
 
 export const handler = withCors((request: Request, env: { name: string }) => new Response(`${getCorsDecision(request)?.reason} ${env.name}`), policy);
 export async function custom(request: Request): Promise<Response> {

@@ -20,7 +20,7 @@ const ESM_ONLY = '@corsica/conformance/vitest';
 const TSC = join(PACKAGES_DIR, 'runtimes', 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** The peers a user of every package installs next to them (the workspace's own majors). */
-const PEERS = ['express@^5.1.0', 'fastify@^5.4.0', 'hono@^4.8.0', 'koa@^3.0.0', 'vitest@^4.1.12', '@types/node@^20.19.0', '@types/express@^5.0.3', '@types/koa@^3.0.0'];
+const PEERS = ['express@^5.1.0', 'fastify@^5.4.0', 'hono@^4.8.0', 'koa@^3.0.0', 'h3@^2.0.8', 'elysia@^1.4.30', 'vitest@^4.1.12', '@types/node@^20.19.0', '@types/express@^5.0.3', '@types/koa@^3.0.0'];
 
 /**
  * The Node binaries a consumer runs on: the tests' own Node 20, and the current LTS from the
