@@ -25,6 +25,9 @@ const ENTRIES = [
   ['fetch-bun/index.ts', '@corsica/fetch'],
   ['nextjs/app/api/items/route.ts', '@corsica/fetch'],
   ['nestjs/src/main.ts', '@corsica/express'],
+  ['nestjs-fastify/src/main.ts', '@corsica/fastify'],
+  ['h3/index.ts', '@corsica/h3'],
+  ['elysia/index.ts', '@corsica/elysia'],
 ] as const;
 
 describe('examples', () => {
