@@ -21,6 +21,10 @@ export interface CorsScope {
 
 /** Requests a scoped plugin decided: a global plugin after it leaves them alone, silently. */
 const decidedByScope = new WeakSet<Request>();
+/** How many scoped plugins exist: with none, no request is looked up in {@link decidedByScope}. */
+let scopedPlugins = 0;
+const EXPECTED = { expected: true } as const;
+const UNEXPECTED = {} as const;
 
 /** Elysia's `set.headers`: a plain record it copies onto the response it builds. */
 type SetHeaders = Record<string, string | number>;
@@ -33,6 +37,16 @@ function setCorsHeaders(headers: SetHeaders, decision: Decision): void {
 function mergeVaryInto(headers: SetHeaders, decision: Decision): void {
   const vary = mergeVary(headers['vary'] as string | undefined, decision.vary);
   if (vary !== undefined) headers['vary'] = vary;
+}
+
+/** Answers a preflight, or writes the CORS headers of any other request into `set.headers`. */
+function answer(request: Request, headers: SetHeaders, decision: Decision | undefined, scoped = false): Response | undefined {
+  // undefined: another Corsica plugin decided this request, and its headers stand
+  if (decision === undefined) return undefined;
+  if (scoped) decidedByScope.add(request);
+  if (decision.kind === 'preflight') return preflightResponse(decision);
+  setCorsHeaders(headers, decision);
+  return undefined;
 }
 
 function inScope(request: Request, prefix: string | undefined): boolean {
@@ -92,24 +106,22 @@ function plugin(input: unknown, scope: CorsScope | undefined) {
   if (prefix !== undefined && (typeof prefix !== 'string' || !prefix.startsWith('/'))) {
     throw new TypeError(`corsica: cors(options, { prefix }) needs a path starting with "/", like "/public"; got ${JSON.stringify(prefix)}.`);
   }
+  if (prefix !== undefined) scopedPlugins++;
   const decide = (request: Request) => {
     const facts = factsFromFetchRequest(request);
     // a global plugin after a scoped one: the scoped one's decision is the intended one
-    const expected = prefix === undefined && decidedByScope.has(request);
-    return perRequest === undefined ? decideOnce(policy, request, facts, { expected }) : perRequest(request, (chosen) => decideOnce(chosen, request, facts, { expected }));
+    const options = prefix === undefined && scopedPlugins > 0 && decidedByScope.has(request) ? EXPECTED : UNEXPECTED;
+    return perRequest === undefined ? decideOnce(policy, request, facts, options) : perRequest(request, (chosen) => decideOnce(chosen, request, facts, options));
   };
   return (
     // named, with the policy as seed: Elysia applies one instance once, two policies both
     new Elysia({ name: '@corsica/elysia', seed: [policy, prefix] })
-      .onRequest(async function corsica({ request, set }) {
+      // not `async`: the common, synchronous decision keeps Elysia on its synchronous path
+      .onRequest(function corsica({ request, set }) {
         if (!inScope(request, prefix)) return;
         const result = decide(request);
-        const decision = result instanceof Promise ? await result : result;
-        // undefined: another Corsica plugin decided this request, and its headers stand
-        if (decision === undefined) return;
-        if (prefix !== undefined) decidedByScope.add(request);
-        if (decision.kind === 'preflight') return preflightResponse(decision);
-        setCorsHeaders(set.headers as SetHeaders, decision);
+        if (result instanceof Promise) return result.then((decision) => answer(request, set.headers as SetHeaders, decision, prefix !== undefined));
+        return answer(request, set.headers as SetHeaders, result, prefix !== undefined);
       })
       .onAfterHandle({ as: 'global' }, function corsicaVary({ request, set, response }) {
         const decision = recordedDecision(request);
