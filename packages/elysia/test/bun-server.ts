@@ -19,6 +19,16 @@ function pitfalls() {
     .onBeforeHandle(({ request, status }) => {
       if (new URL(request.url).pathname === '/guarded' && request.headers.get('authorization') === null) return status(401, 'log in first');
     })
+    .onError(({ error, set }) => {
+      // the app's own error handler, answering a value of its choice
+      if (error instanceof Error && error.message === 'handled by onError') {
+        set.status = 422;
+        return { handled: true };
+      }
+    })
+    .get('/on-error', () => {
+      throw new Error('handled by onError');
+    })
     .get('/file', () => Bun.file(new URL(import.meta.url).pathname))
     .get('/status', ({ status }) => status(418, 'short and stout'))
     .get('/thrown-status', ({ status }) => {

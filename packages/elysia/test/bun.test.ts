@@ -22,6 +22,7 @@ describe('@corsica/elysia on Bun: every way Elysia answers keeps the CORS header
     { desc: 'a thrown status(409, ...)', path: '/thrown-status', status: 409 },
     { desc: 'a thrown NotFoundError', path: '/not-found-error', status: 404 },
     { desc: 'a thrown Error (Elysia’s 500)', path: '/crash', status: 500 },
+    { desc: 'a value the app’s onError answers', path: '/on-error', status: 422 },
     { desc: 'Elysia’s 404 for a missing route', path: '/nowhere', status: 404 },
     { desc: 'a returned 4xx Response', path: '/response', status: 410 },
     { desc: 'an immutable Response.redirect', path: '/redirect', status: 307 },
