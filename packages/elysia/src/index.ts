@@ -120,7 +120,8 @@ function plugin(input: unknown, scope: CorsScope | undefined) {
       .onRequest(function corsica({ request, set }) {
         if (!inScope(request, prefix)) return;
         const result = decide(request);
-        if (result instanceof Promise) return result.then((decision) => answer(request, set.headers as SetHeaders, decision, prefix !== undefined));
+        // promises flatten: what a delegated decision resolves to is the decision itself
+        if (result instanceof Promise) return result.then((decision) => answer(request, set.headers as SetHeaders, decision as Decision | undefined, prefix !== undefined));
         return answer(request, set.headers as SetHeaders, result, prefix !== undefined);
       })
       .onAfterHandle({ as: 'global' }, function corsicaVary({ request, set, response }) {
