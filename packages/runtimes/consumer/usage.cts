@@ -1,11 +1,12 @@
 // The same packages from CommonJS TypeScript: `require` resolution, the `.d.cts` declarations.
+// Not @corsica/h3: h3 v2 ships ESM only, so CommonJS TypeScript cannot import h3's types at all
+// (TS1479); its CommonJS build still loads with require() (load.cjs), and ESM TypeScript uses it.
 import core = require('@corsica/core');
 import fetchAdapter = require('@corsica/fetch');
 import expressAdapter = require('@corsica/express');
 import fastifyAdapter = require('@corsica/fastify');
 import honoAdapter = require('@corsica/hono');
 import koaAdapter = require('@corsica/koa');
-import h3Adapter = require('@corsica/h3');
 import elysiaAdapter = require('@corsica/elysia');
 import conformance = require('@corsica/conformance');
 import cli = require('@corsica/cli');
@@ -20,7 +21,6 @@ export = {
   fastify: fastifyAdapter.cors,
   hono: honoAdapter.cors(policy),
   koa: koaAdapter.cors(policy),
-  h3: h3Adapter.cors(policy),
   elysia: elysiaAdapter.cors(policy),
   policies: Object.keys(conformance.STANDARD_POLICIES),
   nginx: cli.exportNginx(policy).http,
