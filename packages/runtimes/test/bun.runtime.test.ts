@@ -5,7 +5,7 @@ import { EXECUTABLES, FIXTURES_DIR, spawnServer } from './support/servers.js';
 
 describeRuntime({
   runtime: 'bun',
-  adapters: ['fetch', 'hono'],
+  adapters: ['fetch', 'hono', 'h3'],
   start: (adapter, policy) => spawnServer(EXECUTABLES.bun, [join(FIXTURES_DIR, 'bun.js'), adapter], { CORSICA_POLICY: JSON.stringify(policy) }),
   check: expectBuiltPackages,
 });
