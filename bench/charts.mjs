@@ -171,8 +171,8 @@ function coreChart(results) {
   });
 }
 
-function frameworksChart(results) {
-  const rows = (results.groups.frameworks?.rows ?? []).filter((r) => r.subject !== 'base');
+function frameworksChart(results, group = 'frameworks') {
+  const rows = (results.groups[group]?.rows ?? []).filter((r) => r.subject !== 'base');
   if (!rows.length) return undefined;
   const panels = [];
   for (const framework of [...new Set(rows.map((r) => r.framework))]) {
@@ -184,13 +184,13 @@ function frameworksChart(results) {
           title: `${sizeLabel(size)} origin${size === 1 ? '' : 's'}`,
           bars: rows
             .filter((r) => r.framework === framework && r.scenario === scenario && r.size === size)
-            .map((r) => ({ label: r.subject === 'corsica' ? `@corsica/${framework}` : framework === 'hono' ? 'hono/cors' : '@fastify/cors', value: r.corsShareNs, text: `${report.fmtNs(r.corsShareNs)} (${report.fmtRatio(r.vsBase)} app)`, color: colorOf(r.subject) })),
+            .map((r) => ({ label: group === 'builtin' ? (r.subject === 'corsica' ? 'Corsica' : 'own CORS') : r.subject === 'corsica' ? `@corsica/${framework}` : framework === 'hono' ? 'hono/cors' : '@fastify/cors', value: r.corsShareNs, text: `${report.fmtNs(r.corsShareNs)} (${report.fmtRatio(r.vsBase)} app)`, color: colorOf(r.subject) })),
         })),
       });
     }
   }
   return chart({
-    title: 'CORS share of a request through Hono (app.fetch) and Fastify (inject)',
+    title: group === 'builtin' ? 'CORS share of a request: the frameworks\' own CORS and Corsica' : 'CORS share of a request through Hono (app.fetch) and Fastify (inject)',
     subtitle: ['Time of the app with CORS minus the same app without, in the same rounds (shorter is faster).', 'Labels: CORS share · whole request relative to the app without CORS.'],
     columns: 4,
     scale: 'linear',
@@ -286,6 +286,11 @@ function docRegion(results, charts) {
     parts.push(img('frameworks.svg', 'CORS share of a request through Hono and Fastify'));
     parts.push('', report.frameworksTable(results));
   }
+  if (results.groups.builtin) {
+    parts.push('\n### 1c. The frameworks\' own CORS: the CORS share of a request\n', `Baseline: ${results.groups.builtin.baseline}. h3 and itty-router through \`fetch\`, Elysia through \`app.handle\` (on Node), middy by calling the handler with an API Gateway v2 event, hapi through \`server.inject\`; 10 origins and the pattern. Corsica is measured where it has an adapter for the framework (for itty-router: \`withCors\` from \`@corsica/fetch\` around \`router.fetch\`).`);
+    parts.push(img('builtin.svg', 'CORS share of a request: the frameworks\' own CORS and Corsica'));
+    parts.push('', report.frameworksTable(results, 'builtin'));
+  }
   if (results.groups.adversarial) {
     parts.push('\n### 2. Hostile inputs\n', `Baseline: ${results.groups.adversarial.baseline}.`);
     parts.push(img('adversarial.svg', 'Corsica on hostile inputs'));
@@ -316,6 +321,7 @@ export function render(results) {
   for (const [name, make] of [
     ['core.svg', coreChart],
     ['frameworks.svg', frameworksChart],
+    ['builtin.svg', (results) => frameworksChart(results, 'builtin')],
     ['adversarial.svg', adversarialChart],
     ['http.svg', httpChart],
     ['async.svg', asyncChart],

@@ -18,8 +18,8 @@ import { profileScenario, profileServer } from './lib/cpuprofile.mjs';
 import { BUDGET_MS, CORE_ROUNDS, FINE_ROUNDS, QUICK, ROUNDS } from './lib/measure.mjs';
 import * as report from './lib/report.mjs';
 
-const ALL_GROUPS = ['core', 'frameworks', 'adversarial', 'async', 'http'];
-const ANALYZE = { core: analyzeCore, frameworks: analyzeFrameworks, adversarial: analyzeAdversarial, async: analyzeAsync, http: analyzeHttp };
+const ALL_GROUPS = ['core', 'frameworks', 'builtin', 'adversarial', 'async', 'http'];
+const ANALYZE = { core: analyzeCore, frameworks: analyzeFrameworks, builtin: analyzeFrameworks, adversarial: analyzeAdversarial, async: analyzeAsync, http: analyzeHttp };
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const selected = process.env.BENCH_GROUPS ? process.env.BENCH_GROUPS.split(',') : ALL_GROUPS;
 
@@ -154,6 +154,7 @@ print('Machine', report.machineTable(results));
 print('Targets', report.targetsTable(results));
 for (const t of report.coreTables(results)) print(`Core: ${t.title}`, t.table);
 if (groups.frameworks) print('Hono and Fastify: CORS share of a request', report.frameworksTable(results));
+if (groups.builtin) print('The frameworks\' own CORS: CORS share of a request', report.frameworksTable(results, 'builtin'));
 if (groups.adversarial) print('Hostile inputs', report.adversarialTable(results));
 for (const t of report.asyncTables(results)) print('Async resolver', t);
 if (groups.http) print('HTTP throughput', report.httpTable(results));

@@ -90,8 +90,9 @@ export function coreTables(results) {
   });
 }
 
-export function frameworksTable(results) {
-  const rows = results.groups.frameworks?.rows ?? [];
+/** The CORS share table of the `frameworks` group (Hono, Fastify) or the `builtin` one (the frameworks' own CORS). */
+export function frameworksTable(results, group = 'frameworks') {
+  const rows = results.groups[group]?.rows ?? [];
   const cells = [...new Set(rows.map((r) => `${r.framework}|${r.scenario}|${r.size}`))];
   const body = cells.map((key) => {
     const [framework, scenario, size] = key.split('|');
@@ -104,12 +105,12 @@ export function frameworksTable(results) {
       scenario,
       sizeLabel(Number(size)),
       fmtNs(base.ns),
-      native ? `${fmtNs(native.corsShareNs)} (${fmtRatio(native.vsBase)} app)` : '—',
-      corsica ? `${fmtNs(corsica.corsShareNs)} (${fmtRatio(corsica.vsBase)} app)` : '—',
+      native ? `${group === 'builtin' ? `${native.label}: ` : ''}${fmtNs(native.corsShareNs)} (${fmtRatio(native.vsBase)} app)` : '—',
+      corsica ? `${group === 'builtin' ? `${corsica.label}: ` : ''}${fmtNs(corsica.corsShareNs)} (${fmtRatio(corsica.vsBase)} app)` : '—',
       corsica?.nativeShareOverCorsicaShare !== undefined ? fmtRatio(corsica.nativeShareOverCorsicaShare) : '—',
     ];
   });
-  return markdownTable(['Framework', 'Scenario', 'Origins', 'App without CORS', 'Native plugin: CORS share', 'Corsica: CORS share', 'Native share / Corsica share'], body, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
+  return markdownTable(['Framework', 'Scenario', 'Origins', 'App without CORS', `${group === 'builtin' ? 'Framework\'s own CORS' : 'Native plugin'}: CORS share`, 'Corsica: CORS share', 'Native share / Corsica share'], body, ['l', 'l', 'r', 'r', 'r', 'r', 'r']);
 }
 
 export function adversarialTable(results) {

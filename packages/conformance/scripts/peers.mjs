@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /**
  * The peers report: runs the conformance kit against the popular CORS libraries (`cors` on
- * Express, `@fastify/cors` on Fastify, `hono/cors` on @hono/node-server, `@koa/cors` on Koa), each
- * configured as closely as it allows to every standard policy, and writes
- * docs/conformance-peers.md. It never fails: a peer that breaks is a row in the report.
+ * Express, `@fastify/cors` on Fastify, `hono/cors` on @hono/node-server, `@koa/cors` on Koa,
+ * h3's `handleCors`, `@elysiajs/cors` on Bun, hapi's route `cors`, `@middy/http-cors` behind an
+ * API Gateway bridge, itty-router's `cors`), each configured as closely as it allows to every
+ * standard policy, and writes docs/conformance-peers.md. It never fails: a peer that breaks is a
+ * row in the report.
  *
  * Run from the repository root after building: `pnpm run conformance:peers`.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
@@ -64,6 +68,65 @@ const listen = async (server) => {
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 };
+
+const binOf = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
+
+/** Runs a peer's server in a child process (Bun), which prints `{"port"}` once listening. */
+function startChild(command, args, env) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+  const close = () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    process.kill(-child.pid, 'SIGTERM');
+  });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      stdout += chunk;
+      const newline = stdout.indexOf('\n');
+      if (newline === -1) return;
+      const { port } = JSON.parse(stdout.slice(0, newline));
+      resolve({ baseUrl: `http://127.0.0.1:${port}`, close });
+    });
+    child.once('exit', (code) => reject(new Error(`${command} exited (${code}) before listening: ${stderr.slice(-500)}`)));
+  });
+}
+
+/**
+ * A node:http listener calling a Lambda handler with API Gateway HTTP API (v2) events, as the
+ * gateway does: repeated header lines joined with `,`, the handler's `{ statusCode, headers, body }`
+ * written back.
+ */
+function apiGatewayBridge(handler) {
+  return async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const headers = {};
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i].toLowerCase();
+      headers[name] = name in headers ? `${headers[name]},${req.rawHeaders[i + 1]}` : req.rawHeaders[i + 1];
+    }
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      requestContext: { http: { method: req.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' }, stage: '$default', requestId: 'peers' },
+      isBase64Encoded: false,
+    };
+    try {
+      const result = await handler(event, { getRemainingTimeInMillis: () => 30_000, functionName: 'peers', awsRequestId: 'peers' });
+      const answer = typeof result === 'string' ? { statusCode: 200, body: result } : result;
+      res.writeHead(answer.statusCode ?? 200, answer.headers ?? {});
+      res.end(answer.body ?? '');
+    } catch {
+      // what API Gateway answers for a function that failed
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"Internal Server Error"}');
+    }
+  };
+}
 
 const PEERS = [
   {
@@ -170,6 +233,151 @@ const PEERS = [
       return listen(app.listen(0, '127.0.0.1'));
     },
   },
+  {
+    name: 'handleCors on h3',
+    packages: ['h3'],
+    notes: 'h3 v2 `handleCors` in an `app.use()` middleware, served by `toNodeHandler` on node:http. `exposeHeaders` set to `undefined` when the policy exposes none (left out, it sends `*`); an empty `allowHeaders` reflects every requested header, as left out does, so policies without allowed headers cannot be expressed.',
+    async start(config) {
+      const { H3, handleCors, toNodeHandler } = await import('h3');
+      const o = originsOf(config);
+      const opts = {
+        origin: o.any ? '*' : (o.fixed !== undefined ? [o.fixed] : [...o.exact, ...o.regexps]),
+        methods: config.methods === '*' ? '*' : [...config.methods],
+        allowHeaders: config.allowedHeaders.length > 0 ? [...config.allowedHeaders] : [],
+        exposeHeaders: config.exposedHeaders.length > 0 ? [...config.exposedHeaders] : undefined,
+        credentials: config.credentials,
+        maxAge: config.maxAge === undefined ? false : String(config.maxAge),
+        preflight: { statusCode: config.preflightStatus },
+      };
+      const app = new H3({ silent: true });
+      app.use((event) => {
+        const answer = handleCors(event, opts);
+        if (answer !== false) return answer;
+      });
+      app.all('/ok', () => 'ok');
+      app.get('/error', () => { throw new Error('boom'); });
+      app.options('/app-options', () => 'app-options');
+      app.get('/vary', (event) => { event.res.headers.append('Vary', 'Accept-Encoding'); return 'ok'; });
+      return listen(http.createServer(toNodeHandler(app)).listen(0, '127.0.0.1'));
+    },
+  },
+  {
+    name: '@elysiajs/cors on Elysia (Bun)',
+    packages: ['@elysiajs/cors', 'elysia', 'bun'],
+    notes: 'Run on the real `bun` binary. Every default that opens the API given explicitly: `credentials` (default `true`), `exposeHeaders` (default: every request header name), `allowedHeaders` (default: reflect), `maxAge` (default 5). Its RegExps are tested unanchored; the ones given here are anchored.',
+    async start(config) {
+      const o = originsOf(config);
+      const opts = {
+        origin: o.any ? '*' : (o.fixed !== undefined ? [o.fixed] : [...o.exact, ...o.regexps.map((re) => ({ regexp: re.source }))]),
+        methods: config.methods === '*' ? '*' : [...config.methods],
+        allowedHeaders: [...config.allowedHeaders],
+        exposeHeaders: [...config.exposedHeaders],
+        credentials: config.credentials,
+        preflight: true,
+      };
+      if (config.maxAge !== undefined) opts.maxAge = config.maxAge;
+      return startChild(binOf('bun'), [fileURLToPath(new URL('./peer-elysia.mjs', import.meta.url))], { PEER_OPTIONS: JSON.stringify(opts) });
+    },
+  },
+  {
+    name: 'route cors on hapi',
+    packages: ['@hapi/hapi'],
+    notes: 'The policy as the server\'s `routes.cors`: `origin` (hapi\'s `*` wildcards for patterns), `headers` and `exposedHeaders` replacing hapi\'s defaults, `maxAge` 5 when the policy sets none (hapi always sends one, 86400 by default), `preflightStatusCode`. hapi has no methods option: a preflight is allowed for any method the path has a route for, here the methods `/ok` serves.',
+    async start(config) {
+      const Hapi = await import('@hapi/hapi');
+      const o = originsOf(config);
+      const server = Hapi.server({
+        port: 0,
+        host: '127.0.0.1',
+        debug: false,
+        routes: {
+          cors: {
+            // 'ignore' sends a literal '*'; ['*'] would reflect every origin
+            origin: o.any ? 'ignore' : (o.fixed !== undefined ? [o.fixed] : [...config.origins, ...config.originPatterns]),
+            headers: [...config.allowedHeaders],
+            additionalHeaders: [],
+            exposedHeaders: [...config.exposedHeaders],
+            additionalExposedHeaders: [],
+            maxAge: config.maxAge ?? 5,
+            credentials: config.credentials,
+            preflightStatusCode: config.preflightStatus,
+          },
+        },
+      });
+      server.route([
+        { method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], path: '/ok', handler: () => 'ok' },
+        { method: 'GET', path: '/error', handler: () => { throw new Error('boom'); } },
+        { method: 'OPTIONS', path: '/app-options', handler: () => 'app-options' },
+        { method: 'GET', path: '/vary', handler: (_request, h) => h.response('ok').vary('accept-encoding') },
+      ]);
+      await server.start();
+      return { baseUrl: `http://127.0.0.1:${server.info.port}`, close: () => server.stop({ timeout: 100 }) };
+    },
+  },
+  {
+    name: '@middy/http-cors on middy (API Gateway v2 events)',
+    packages: ['@middy/http-cors', '@middy/core', '@middy/http-error-handler'],
+    notes: 'A middy handler served by a node:http bridge that turns each request into an API Gateway HTTP API (v2) event. `disableBeforePreflightResponse: false` so the middleware answers preflights, `requestMethods` and `requestHeaders` so it checks them, `@middy/http-error-handler` after it so thrown errors are answered; preflights are always 204 (denied ones too).',
+    async start(config) {
+      const { default: middy } = await import('@middy/core');
+      const { default: httpCors } = await import('@middy/http-cors');
+      const { default: httpErrorHandler } = await import('@middy/http-error-handler');
+      const o = originsOf(config);
+      const opts = { disableBeforePreflightResponse: false, credentials: config.credentials };
+      if (o.any) opts.origin = '*';
+      else if (o.fixed !== undefined) opts.origin = o.fixed;
+      else opts.origins = [...config.origins, ...config.originPatterns];
+      if (config.methods === '*') opts.methods = '*';
+      else {
+        opts.methods = config.methods.join(',');
+        opts.requestMethods = config.methods.filter((m) => ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'].includes(m));
+      }
+      if (config.allowedHeaders.includes('*')) opts.headers = '*';
+      else {
+        if (config.allowedHeaders.length > 0) opts.headers = config.allowedHeaders.join(',');
+        opts.requestHeaders = [...config.allowedHeaders];
+      }
+      if (config.exposedHeaders.length > 0) opts.exposeHeaders = config.exposedHeaders.join(',');
+      if (config.maxAge !== undefined) opts.maxAge = config.maxAge;
+      const handler = middy(async (event) => {
+        const method = event.requestContext.http.method;
+        const path = event.rawPath;
+        if (path === '/ok') return { statusCode: 200, body: 'ok' };
+        if (path === '/error' && method === 'GET') throw new Error('boom');
+        if (path === '/app-options' && method === 'OPTIONS') return { statusCode: 200, body: 'app-options' };
+        if (path === '/vary' && method === 'GET') return { statusCode: 200, headers: { Vary: 'Accept-Encoding' }, body: 'ok' };
+        return { statusCode: 404, body: 'Not Found' };
+      })
+        .use(httpCors(opts))
+        .use(httpErrorHandler({ fallbackMessage: 'Internal Server Error', logger: false }));
+      return listen(http.createServer(apiGatewayBridge(handler)).listen(0, '127.0.0.1'));
+    },
+  },
+  {
+    name: 'cors on itty-router',
+    packages: ['itty-router', '@hono/node-server'],
+    notes: '`cors()`\'s `preflight` in `before` and `corsify` in `finally` of an `AutoRouter`, served by @hono/node-server. Origins as a function answering the origin (patterns cannot be listed); `allowHeaders` given explicitly (`[]` when the policy lists none; left out, it reflects); no preflight status option, and every OPTIONS is answered as a preflight.',
+    async start(config) {
+      const { AutoRouter, cors } = await import('itty-router');
+      const { serve } = await import('@hono/node-server');
+      const o = originsOf(config);
+      const opts = {
+        origin: o.any ? '*' : (o.fixed ?? ((origin) => (o.matches(origin) ? origin : undefined))),
+        allowMethods: config.methods === '*' ? '*' : [...config.methods],
+        allowHeaders: [...config.allowedHeaders],
+      };
+      if (config.exposedHeaders.length > 0) opts.exposeHeaders = [...config.exposedHeaders];
+      if (config.credentials) opts.credentials = true;
+      if (config.maxAge !== undefined) opts.maxAge = config.maxAge;
+      const { preflight, corsify } = cors(opts);
+      const router = AutoRouter({ before: [preflight], finally: [corsify] });
+      router.all('/ok', () => new Response('ok'));
+      router.get('/error', () => { throw new Error('boom'); });
+      router.options('/app-options', () => new Response('app-options'));
+      router.get('/vary', () => new Response('ok', { headers: { Vary: 'Accept-Encoding' } }));
+      return listen(serve({ fetch: router.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false }));
+    },
+  },
 ];
 
 /** Kinds of failure, by the first (most noticeable) problem of a failing scenario. */
@@ -205,18 +413,53 @@ async function runPeer(peer, policyName, options) {
   }
 }
 
+/**
+ * Runs one peer's policies in a process of its own: some peers change the process for the
+ * others (@hono/node-server replaces the global Request and Response by default).
+ */
+async function runIsolated(peer) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env: { ...process.env, PEER_ONE: peer.name }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+  const [code] = await once(child, 'exit');
+  const last = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last);
+  } catch {
+    return Object.keys(STANDARD_POLICIES).map((policyName) => ({ policyName, error: `the peer's process exited (${code}) without results` }));
+  }
+}
+
+/** In the child: every policy of one peer, as one JSON line of `{ policyName, results | error }`. */
+async function runOne(name) {
+  const peer = PEERS.find((p) => p.name === name);
+  const cells = [];
+  for (const policyName of Object.keys(STANDARD_POLICIES)) {
+    const outcome = await runPeer(peer, policyName, STANDARD_POLICIES[policyName]);
+    cells.push({ policyName, ...(outcome.error ? { error: outcome.error } : { results: outcome.results.map((r) => ({ id: r.id, pass: r.pass, problems: r.problems })) }) });
+  }
+  process.stdout.write(`${JSON.stringify(cells)}\n`);
+}
+
 async function main() {
   const policyNames = Object.keys(STANDARD_POLICIES);
   const cells = [];
-  for (const peer of PEERS) {
-    for (const policyName of policyNames) {
-      const outcome = await runPeer(peer, policyName, STANDARD_POLICIES[policyName]);
-      cells.push({ peer, policyName, ...outcome });
+  // PEERS="hapi,itty" runs only the peers whose names contain one of these, prints, writes nothing
+  const only = process.env.PEERS?.split(',').filter(Boolean);
+  for (const peer of PEERS.filter((p) => only === undefined || only.some((part) => p.name.includes(part)))) {
+    for (const outcome of await runIsolated(peer)) {
+      cells.push({ peer, ...outcome });
       const summary = outcome.error ? `error: ${outcome.error}` : `${outcome.results.filter((r) => r.pass).length} passed, ${outcome.results.filter((r) => !r.pass).length} failed`;
-      console.log(`${peer.name} × ${policyName}: ${summary}`);
+      console.log(`${peer.name} × ${outcome.policyName}: ${summary}`);
     }
   }
 
+  if (only !== undefined) {
+    for (const cell of cells.filter((c) => !c.error)) {
+      for (const r of cell.results.filter((x) => !x.pass)) console.log(`  ${cell.peer.name} × ${cell.policyName} ${r.id}: ${oneLine(r.problems[0] ?? '')}`);
+    }
+    return;
+  }
   const out = [];
   out.push('# Conformance of the peers', '');
   out.push('Generated by `pnpm run conformance:peers` (packages/conformance/scripts/peers.mjs): each peer runs on');
@@ -225,7 +468,7 @@ async function main() {
   out.push('held to Corsica\'s exact answers here (`strict: false`): a denied preflight only has to be denied for');
   out.push('the browser (any status), an allowed one only has to be 2xx, and Vary on preflights is not required.');
   out.push('Each failing scenario is listed with its first problem. Do not edit by hand.', '');
-  out.push(`Node ${process.versions.node}. Versions: ${PEERS.flatMap((p) => p.packages).map((n) => `${n} ${versionOf(n)}`).join(', ')}.`, '');
+  out.push(`Node ${process.versions.node}. Versions: ${[...new Set(PEERS.flatMap((p) => p.packages))].map((n) => `${n} ${versionOf(n)}`).join(', ')}.`, '');
   out.push(`| peer | ${policyNames.join(' | ')} |`);
   out.push(`| --- | ${policyNames.map(() => '---').join(' | ')} |`);
   for (const peer of PEERS) {
@@ -268,7 +511,7 @@ async function main() {
   console.log(`wrote ${REPORT}`);
 }
 
-main().catch((error) => {
+(process.env.PEER_ONE ? runOne(process.env.PEER_ONE) : main()).catch((error) => {
   // the report never fails the build; say what happened and stop
   console.error('corsica: the peers report could not be written:', error);
 }).finally(() => {

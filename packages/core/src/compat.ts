@@ -14,7 +14,7 @@ export type { PolicySelector } from './compat/delegate.js';
 export { CORS_PACKAGE, FASTIFY_CORS, HONO_CORS, KOA_CORS } from './compat/profiles.js';
 export type { Advice, IgnoredOption, PeerCall, PeerForm, PeerProfile, RequestOption } from './compat/profiles.js';
 export { fromPeer, keptOptions, translateOptions } from './compat/translate.js';
-// building blocks for a peer that has no profile yet (@middy/http-cors in @corsica/lambda)
-export { compileTranslated, noOptions, problem, rename, warning } from './compat/translate.js';
-export { fromOriginFunction } from './compat/origin-functions.js';
+// building blocks for peers that have no profile yet (@middy/http-cors, @elysiajs/cors)
+export { compileTranslated, noOptions, peerDefaults, problem, rename, warning } from './compat/translate.js';
+export { fromOriginFunction, RequestScopedOrigin } from './compat/origin-functions.js';
 export type { DropInWarningCode, PeerRequest, PeerRequestHook, PeerSource, TranslateContext, Translated } from './compat/translate.js';

@@ -30,6 +30,8 @@ export const ENTRIES = [
   ['packages/fastify/src/index.ts', '@corsica/fastify'],
   ['packages/hono/src/index.ts', '@corsica/hono'],
   ['packages/koa/src/index.ts', '@corsica/koa'],
+  ['packages/h3/src/index.ts', '@corsica/h3'],
+  ['packages/elysia/src/index.ts', '@corsica/elysia'],
   ['packages/fetch/src/index.ts', '@corsica/fetch'],
   ['packages/lambda/src/index.ts', '@corsica/lambda'],
   ['packages/lambda/src/middy.ts', '@corsica/lambda/middy'],

@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import type { CorsOptions } from '@corsica/core';
 import { describeAdapter } from '@corsica/test-utils';
 import type { LambdaService } from '@corsica/test-utils';

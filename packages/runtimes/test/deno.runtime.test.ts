@@ -1,5 +1,5 @@
 /**
- * Deno: `Deno.serve` with `withCors`, and the Hono adapter on Deno. Bare specifiers resolve
+ * Deno: `Deno.serve` with `withCors`, and the Hono and h3 adapters on Deno. Bare specifiers resolve
  * through this package's node_modules (`--node-modules-dir=manual`, no download), to the built
  * packages; permissions are the least the server needs.
  */
@@ -9,7 +9,7 @@ import { EXECUTABLES, FIXTURES_DIR, spawnServer } from './support/servers.js';
 
 describeRuntime({
   runtime: 'deno',
-  adapters: ['fetch', 'hono'],
+  adapters: ['fetch', 'hono', 'h3'],
   start: (adapter, policy) =>
     spawnServer(
       EXECUTABLES.deno,

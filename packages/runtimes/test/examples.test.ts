@@ -28,6 +28,9 @@ const ENTRIES = [
   ['lambda/index.ts', '@corsica/lambda'],
   ['lambda/middy.ts', '@corsica/lambda/middy'],
   ['nextjs-proxy/proxy.ts', '@corsica/next'],
+  ['nestjs-fastify/src/main.ts', '@corsica/fastify'],
+  ['h3/index.ts', '@corsica/h3'],
+  ['elysia/index.ts', '@corsica/elysia'],
 ] as const;
 
 describe('examples', () => {

@@ -9,7 +9,7 @@ import { EXECUTABLES, FIXTURES_DIR, spawnServer } from './support/servers.js';
 
 describeRuntime({
   runtime: 'node-lts',
-  adapters: ['fetch', 'hono'],
+  adapters: ['fetch', 'hono', 'h3'],
   start: (adapter, policy) => spawnServer(EXECUTABLES['node-lts'], [join(FIXTURES_DIR, 'node.js'), adapter], { CORSICA_POLICY: JSON.stringify(policy) }),
   check: expectBuiltPackages,
 });

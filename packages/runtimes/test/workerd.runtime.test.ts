@@ -1,6 +1,6 @@
 /**
- * workerd, the Cloudflare Workers runtime: a worker using `withCors` and one using the Hono
- * adapter, each bundled with esbuild the way Wrangler does (ESM, browser-like platform, the
+ * workerd, the Cloudflare Workers runtime: a worker using `withCors`, one using the Hono adapter
+ * and one using the h3 adapter, each bundled with esbuild the way Wrangler does (ESM, browser-like platform, the
  * `workerd` condition) and served by the real `workerd serve`.
  */
 import { join } from 'node:path';
@@ -30,17 +30,18 @@ async function bundle(adapter: AdapterName): Promise<{ code: string; inputs: str
 }
 
 beforeAll(async () => {
-  for (const adapter of ['fetch', 'hono'] as const) bundles.set(adapter, await bundle(adapter));
+  for (const adapter of ['fetch', 'hono', 'h3'] as const) bundles.set(adapter, await bundle(adapter));
 });
 
 describeRuntime({
   runtime: 'workerd',
-  adapters: ['fetch', 'hono'],
+  adapters: ['fetch', 'hono', 'h3'],
   start: (adapter, policy) => startWorkerd(bundles.get(adapter)!.code, policy),
   check: (_server, adapter) => {
     const inputs = bundles.get(adapter)!.inputs;
     // the worker holds the built packages, not their TypeScript sources
-    expect(inputs.filter((path) => path.startsWith('../core/dist/'))).not.toEqual([]);
+    // adapters import the core's adapter entry (dist/adapter.js), applications its main entry
+    expect(inputs.filter((path) => /^\.\.\/core\/dist\/(index|adapter)\.js$/.test(path))).not.toEqual([]);
     expect(inputs).toContain(`../${adapter}/dist/index.js`);
     expect(inputs.filter((path) => path.includes('/src/') && path.includes('packages'))).toEqual([]);
   },

@@ -9,6 +9,8 @@ export type { HeaderLine, Started, TestRequest, TestResponse } from './http.js';
 export { fetchListener, serveFetch } from './node-bridge.js';
 export { LAMBDA_SERVICES, eventFor, lambdaListener, responseFor, serveLambda } from './lambda-bridge.js';
 export type { LambdaHandler, LambdaListenerOptions, LambdaService } from './lambda-bridge.js';
+export { startChildServer } from './child.js';
+export type { StartedChild } from './child.js';
 export { suiteRoutes } from './routes.js';
 export type { SuiteRoutes } from './routes.js';
 export type { FetchHandler, FetchListenerOptions } from './node-bridge.js';

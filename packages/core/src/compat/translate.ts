@@ -321,7 +321,7 @@ export function rename(options: Record<string, unknown>, from: string, to: strin
  * Fills in what a peer does when an option is left out (its methods, and every requested header
  * mirrored), with one warning naming the options that would tighten it.
  */
-function peerDefaults(options: Record<string, unknown>, peer: string, methods: string | undefined, warnings: ConfigWarning[]): void {
+export function peerDefaults(options: Record<string, unknown>, peer: string, methods: string | undefined, warnings: ConfigWarning[]): void {
   const left: string[] = [];
   const fix: string[] = [];
   if (methods !== undefined && options.methods === undefined) {

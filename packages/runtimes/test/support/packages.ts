@@ -17,6 +17,8 @@ export const PUBLISHABLE = {
   fastify: ['@corsica/fastify'],
   hono: ['@corsica/hono'],
   koa: ['@corsica/koa'],
+  h3: ['@corsica/h3'],
+  elysia: ['@corsica/elysia'],
   fetch: ['@corsica/fetch'],
   lambda: ['@corsica/lambda', '@corsica/lambda/middy'],
   next: ['@corsica/next'],

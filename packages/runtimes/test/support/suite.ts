@@ -9,9 +9,9 @@ import type { CorsOptions } from '@corsica/core';
 import { probe } from './servers.js';
 import type { RunningServer, RuntimeName } from './servers.js';
 
-export type AdapterName = 'fetch' | 'hono';
+export type AdapterName = 'fetch' | 'hono' | 'h3' | 'elysia';
 
-const ADAPTER_LABEL: Record<AdapterName, string> = { fetch: '@corsica/fetch withCors', hono: '@corsica/hono cors' };
+const ADAPTER_LABEL: Record<AdapterName, string> = { fetch: '@corsica/fetch withCors', hono: '@corsica/hono cors', h3: '@corsica/h3 cors', elysia: '@corsica/elysia cors' };
 
 export interface RuntimeSuite {
   readonly runtime: RuntimeName;
@@ -67,7 +67,7 @@ export function describeRuntime(suite: RuntimeSuite): void {
 /** Asserts a child loaded every Corsica package from its built `dist/`, never from `src/`. */
 export function expectBuiltPackages(server: RunningServer): void {
   const resolved = server.info.resolved ?? {};
-  for (const name of ['@corsica/core', '@corsica/fetch', '@corsica/hono']) {
+  for (const name of ['@corsica/core', '@corsica/fetch', '@corsica/hono', '@corsica/h3', '@corsica/elysia']) {
     const folder = name.replace('@corsica/', '');
     expect(resolved[name], `${server.info.runtime} resolved ${name}`).toMatch(new RegExp(`/packages/${folder}/dist/index\\.js$`));
   }
