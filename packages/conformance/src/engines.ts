@@ -1,0 +1,95 @@
+/**
+ * What each browser engine does where engines differ from one another or from the Fetch standard,
+ * as measured in real engines by `packages/e2e/test/engines.test.ts` (Chromium, Firefox ESR and
+ * WebKitGTK driven on this repository's CI), or, where a value cannot be measured in a test run,
+ * as the vendor documents it (each such entry names its source).
+ * @module
+ */
+
+/** The three browser engines: Chromium (Chrome, Edge), Firefox (Gecko), WebKit (Safari). */
+export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
+
+/** Every engine, in a stable order. */
+export const BROWSER_ENGINES: readonly BrowserEngine[] = Object.freeze(['chromium', 'firefox', 'webkit']);
+
+/** What an engine does with a cookie set by a cross-site API on a credentialed `fetch`. */
+export type ThirdPartyCookies =
+  /** Stored and sent back (Chrome's shipped default outside Incognito). */
+  | 'sent'
+  /** Stored in a jar keyed by the top-level site and sent back on that site only (Firefox's Total Cookie Protection). */
+  | 'partitioned'
+  /** Never stored nor sent, whatever the CORS headers say (WebKitGTK's default; Safari blocks all third-party cookies). */
+  | 'blocked';
+
+export interface EngineFacts {
+  /** The engine's name, with the browsers people know it by. */
+  readonly label: string;
+  /**
+   * The longest time a preflight result is cached, in seconds: a larger `Access-Control-Max-Age` is
+   * cut to this. Too long to wait for in a test run; `maxAgeCapSource` says where the value is from.
+   */
+  readonly maxAgeCap: number;
+  readonly maxAgeCapSource: string;
+  /**
+   * Whether `Access-Control-Allow-Headers: *` lets a request without credentials send
+   * `Authorization`. The Fetch standard says no (Authorization is a "CORS non-wildcard request-header
+   * name"); all three engines said yes when measured (whatwg/fetch issue 1919 is open).
+   */
+  readonly wildcardCoversAuthorization: boolean;
+  /** A cross-site API's cookie on a credentialed request, in the engine's default configuration. */
+  readonly thirdPartyCookies: ThirdPartyCookies;
+  readonly thirdPartyCookiesNote: string;
+}
+
+/**
+ * Per-engine facts. Measured in real engines: `wildcardCoversAuthorization` (all three) and
+ * `thirdPartyCookies` (WebKit in WebKitGTK's default policy; Chromium and Firefox as the e2e
+ * suite launches them). `maxAgeCap` comes from the source named in `maxAgeCapSource`.
+ */
+export const ENGINE_FACTS: Readonly<Record<BrowserEngine, EngineFacts>> = Object.freeze({
+  chromium: Object.freeze({
+    label: 'Chromium (Chrome, Edge)',
+    maxAgeCap: 7200,
+    maxAgeCapSource: 'MDN, Access-Control-Max-Age (https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age): "Chromium (starting in v76) caps at 2 hours (7200 seconds)"',
+    wildcardCoversAuthorization: true,
+    thirdPartyCookies: 'sent',
+    thirdPartyCookiesNote:
+      "Chrome's shipped default sends third-party cookies outside Incognito; Incognito, a user setting, or Chromium's own fresh profile as the e2e suite launches it blocks them.",
+  }),
+  firefox: Object.freeze({
+    label: 'Firefox',
+    maxAgeCap: 86400,
+    maxAgeCapSource: 'MDN, Access-Control-Max-Age (https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age): "Firefox caps this at 24 hours (86400 seconds)"',
+    wildcardCoversAuthorization: true,
+    thirdPartyCookies: 'partitioned',
+    thirdPartyCookiesNote:
+      'Firefox keeps third-party cookies in a jar per top-level site (Total Cookie Protection): a page that logs in to an API and reads back from the same site gets its cookie; another site does not.',
+  }),
+  webkit: Object.freeze({
+    label: 'WebKit (Safari)',
+    maxAgeCap: 600,
+    maxAgeCapSource: 'WebKit source, Source/WebCore/loader/CrossOriginPreflightResultCache.cpp (https://github.com/WebKit/WebKit): maxPreflightCacheTimeout is 600 seconds',
+    wildcardCoversAuthorization: true,
+    thirdPartyCookies: 'blocked',
+    thirdPartyCookiesNote:
+      "Measured in WebKitGTK, whose default cookie policy accepts no third-party cookies. Safari blocks all third-party cookies by default (Intelligent Tracking Prevention, since Safari 13.1); other WebKitGTK browsers (Epiphany) may set another policy. Either way a cross-site API's session cookie does not come back: put the API on the page's site, or use a token.",
+  }),
+});
+
+/**
+ * The preflight cache lifetime an engine gives a response's `Access-Control-Max-Age`: 5 s when
+ * absent or not a non-negative integer, the value otherwise, cut to the engine's cap. Without an
+ * engine, the Fetch standard's rule (no cap).
+ *
+ * @example
+ * ```ts
+ * preflightCacheSeconds('86400', 'chromium'); // 7200
+ * preflightCacheSeconds('86400', 'webkit'); // 600
+ * preflightCacheSeconds(undefined); // 5
+ * ```
+ * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch (step "Let max-age be ...")
+ */
+export function preflightCacheSeconds(maxAge: string | undefined, engine?: BrowserEngine): number {
+  const value = maxAge === undefined || !/^[0-9]{1,10}$/.test(maxAge.trim()) ? 5 : Number(maxAge.trim());
+  return engine === undefined ? value : Math.min(value, ENGINE_FACTS[engine].maxAgeCap);
+}
