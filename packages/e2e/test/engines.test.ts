@@ -1,0 +1,235 @@
+/**
+ * Where browser engines differ from one another or from the Fetch standard, measured in the real
+ * engines: how `*` is treated in each allow header with and without credentials, whether
+ * `Access-Control-Allow-Headers: *` covers `Authorization`, the preflight cache's default lifetime
+ * and Max-Age, and what WebKit does with a cross-site API's cookie. Each measurement is compared
+ * with the conformance kit's per-engine model (`browserCheck(request, response, engine)`,
+ * `ENGINE_FACTS`), so the model is only as good as this file proves, and the measured table is
+ * printed (`engine facts: ...`).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ENGINE_FACTS, browserCheck, preflightCacheSeconds } from '@corsica/conformance';
+import type { BrowserEngine, BrowserRequest } from '@corsica/conformance';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeServer } from '../playground/api.mjs';
+import { startApi } from '../playground/api.mjs';
+import type { RunningApi } from '../playground/api.mjs';
+import { startPage } from '../playground/page.mjs';
+import type { RunningPage } from '../playground/page.mjs';
+import type { ProbeResult } from '../playground/public/probe.mjs';
+import { testCertificate } from '../playground/tls.mjs';
+import { TEST_HOSTS, launchEngine, launchWebKit, missingEngine } from './support/browsers.js';
+import type { Engine, Session } from './support/browsers.js';
+
+const ENGINES: readonly BrowserEngine[] = ['chromium', 'firefox', 'webkit'];
+
+/** A response header no list makes readable unless `*` exposes everything. */
+const SECRET = 'x-secret';
+
+/** One probe: what the page asks, what the server answers to the preflight and to the request. */
+interface Probe {
+  readonly id: string;
+  readonly what: string;
+  readonly credentials: boolean;
+  readonly method: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Response headers; `ORIGIN` stands for the request's Origin. */
+  readonly preflight: Readonly<Record<string, string>>;
+  readonly response: Readonly<Record<string, string>>;
+}
+
+const ORIGIN = 'ORIGIN';
+const credentialed = { 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true' };
+
+/** `*` in each allow header, with and without credentials. */
+const PROBES: readonly Probe[] = [
+  { id: 'acao-star', what: 'ACAO *, no credentials', credentials: false, method: 'GET', headers: [], preflight: {}, response: { 'access-control-allow-origin': '*' } },
+  { id: 'acao-star-credentials', what: 'ACAO * + ACAC true, credentials', credentials: true, method: 'GET', headers: [], preflight: {}, response: { 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true' } },
+  { id: 'acam-star', what: 'ACAM * for PUT, no credentials', credentials: false, method: 'PUT', headers: [], preflight: { 'access-control-allow-origin': '*', 'access-control-allow-methods': '*' }, response: { 'access-control-allow-origin': '*' } },
+  { id: 'acam-star-credentials', what: 'ACAM * for PUT, credentials', credentials: true, method: 'PUT', headers: [], preflight: { ...credentialed, 'access-control-allow-methods': '*' }, response: credentialed },
+  { id: 'acah-star', what: 'ACAH * for X-Custom, no credentials', credentials: false, method: 'GET', headers: [['X-Custom', '1']], preflight: { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }, response: { 'access-control-allow-origin': '*' } },
+  { id: 'acah-star-credentials', what: 'ACAH * for X-Custom, credentials', credentials: true, method: 'GET', headers: [['X-Custom', '1']], preflight: { ...credentialed, 'access-control-allow-headers': '*' }, response: credentialed },
+  { id: 'acah-star-authorization', what: 'ACAH * for Authorization, no credentials', credentials: false, method: 'GET', headers: [['Authorization', 'Bearer t']], preflight: { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }, response: { 'access-control-allow-origin': '*' } },
+  { id: 'acah-star-authorization-credentials', what: 'ACAH * for Authorization, credentials', credentials: true, method: 'GET', headers: [['Authorization', 'Bearer t']], preflight: { ...credentialed, 'access-control-allow-headers': '*' }, response: credentialed },
+  { id: 'acah-listed-authorization', what: 'ACAH Authorization listed, credentials', credentials: true, method: 'GET', headers: [['Authorization', 'Bearer t']], preflight: { ...credentialed, 'access-control-allow-headers': 'Authorization' }, response: credentialed },
+  { id: 'aceh-star', what: 'ACEH *, no credentials', credentials: false, method: 'GET', headers: [], preflight: {}, response: { 'access-control-allow-origin': '*', 'access-control-expose-headers': '*' } },
+  { id: 'aceh-star-credentials', what: 'ACEH *, credentials', credentials: true, method: 'GET', headers: [], preflight: {}, response: { ...credentialed, 'access-control-expose-headers': '*' } },
+];
+
+/** What a probe showed: did `fetch` resolve, what reached the server, which extra header script read. */
+interface Measured {
+  readonly readable: boolean;
+  readonly preflight: boolean;
+  readonly actual: boolean;
+  readonly secretReadable: boolean;
+}
+
+/** The server: answers each probe's preflight and request with the probe's headers, and counts what arrived. */
+async function startProbeServer(): Promise<{ port: number; arrived: (id: string) => { preflight: number; actual: number }; close: () => Promise<void> }> {
+  const seen = new Map<string, { preflight: number; actual: number }>();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://probe.invalid');
+    const [, id = '', run = ''] = url.pathname.split('/');
+    const probe = PROBES.find((candidate) => candidate.id === id) ?? MAX_AGE_PROBES.find((candidate) => candidate.id === id);
+    const key = `${id}/${run}`;
+    const count = seen.get(key) ?? { preflight: 0, actual: 0 };
+    seen.set(key, count);
+    const isPreflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    if (isPreflight) count.preflight++;
+    else count.actual++;
+    const origin = req.headers.origin ?? '';
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(probe === undefined ? {} : isPreflight ? probe.preflight : probe.response)) headers[name] = value === ORIGIN ? origin : value;
+    if (isPreflight) {
+      res.writeHead(204, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, [SECRET]: 's3cret', 'content-type': 'text/plain' }).end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    arrived: (key) => seen.get(key) ?? { preflight: 0, actual: 0 },
+    close: () => closeServer(server),
+  };
+}
+
+/** Preflight cache lifetimes: Max-Age 1 (expires while the test waits), none (5 s default). */
+const MAX_AGE_PROBES: readonly Probe[] = [
+  { id: 'max-age-1', what: 'Max-Age 1', credentials: false, method: 'PUT', headers: [], preflight: { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'PUT', 'access-control-max-age': '1' }, response: { 'access-control-allow-origin': '*' } },
+  { id: 'max-age-none', what: 'no Max-Age', credentials: false, method: 'PUT', headers: [], preflight: { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'PUT' }, response: { 'access-control-allow-origin': '*' } },
+];
+
+let page: RunningPage;
+let server: Awaited<ReturnType<typeof startProbeServer>>;
+const table: string[] = [];
+
+beforeAll(async () => {
+  page = await startPage({ config: () => ({}) });
+  server = await startProbeServer();
+});
+
+afterAll(async () => {
+  console.log(`engine facts (measured):\n${table.map((line) => `  ${line}`).join('\n')}`);
+  await Promise.all([server?.close(), page?.close()]);
+});
+
+async function send(session: Session, probe: Probe, run: string): Promise<Measured> {
+  const url = `http://localhost:${server.port}/${probe.id}/${run}`;
+  const result = await session.evaluate<ProbeResult>(`globalThis.corsicaProbe(${JSON.stringify({ url, method: probe.method, headers: probe.headers, body: null, credentials: probe.credentials ? 'include' : 'omit' })})`);
+  const arrived = server.arrived(`${probe.id}/${run}`);
+  return { readable: result.ok, preflight: arrived.preflight > 0, actual: arrived.actual > 0, secretReadable: result.ok && SECRET in result.headers };
+}
+
+/** What the model says the engine does with a probe (`engine` undefined: the Fetch standard). */
+function predicted(probe: Probe, engine: BrowserEngine | undefined): Measured {
+  const origin = page.url('localhost');
+  const fill = (headers: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value === ORIGIN ? origin : value]));
+  const request: BrowserRequest = { origin, credentials: probe.credentials };
+  const unsafeHeaders = probe.headers.map(([name]) => name.toLowerCase());
+  const needsPreflight = probe.method !== 'GET' || unsafeHeaders.length > 0;
+  if (needsPreflight) {
+    const verdict = browserCheck({ ...request, preflight: { method: probe.method, headers: unsafeHeaders } }, { status: 204, headers: fill(probe.preflight) }, engine);
+    if (!verdict.allowed) return { readable: false, preflight: true, actual: false, secretReadable: false };
+  }
+  const verdict = browserCheck(request, { status: 200, headers: { ...fill(probe.response), [SECRET]: 's3cret' } }, engine);
+  const secretReadable = verdict.allowed && (verdict.exposed === '*' || verdict.exposed.includes(SECRET));
+  return { readable: verdict.allowed, preflight: needsPreflight, actual: true, secretReadable };
+}
+
+const show = (m: Measured): string => `${m.readable ? 'readable' : 'blocked'}${m.preflight ? `, preflight${m.actual ? '' : ' only'}` : ''}${m.secretReadable ? `, ${SECRET} readable` : ''}`;
+
+for (const name of ENGINES) {
+  const missing = missingEngine(name);
+  if (missing !== undefined) console.warn(missing);
+
+  describe.skipIf(missing !== undefined)(`in ${name}`, () => {
+    let engine: Engine | undefined;
+    let session: Session;
+    beforeAll(async () => {
+      engine = await launchEngine(name);
+      session = await engine.newSession();
+      await session.goto(`${page.url('localhost')}/`);
+    });
+    afterAll(async () => {
+      await session?.close();
+      await engine?.close();
+    });
+
+    it.each(PROBES.map((probe) => [probe.what, probe] as const))('treats %s as the per-engine model predicts', async (_what, probe) => {
+      const measured = await send(session, probe, name);
+      table.push(`${name.padEnd(8)} ${probe.what.padEnd(42)} ${show(measured)}`);
+      expect(measured, `${name} did this`).toEqual(predicted(probe, name));
+    });
+
+    it('lets Access-Control-Allow-Headers: * cover Authorization without credentials, which the Fetch standard forbids', async () => {
+      const probe = PROBES.find((candidate) => candidate.id === 'acah-star-authorization')!;
+      const measured = await send(session, probe, `${name}-spec`);
+      expect(ENGINE_FACTS[name].wildcardCoversAuthorization).toBe(true);
+      expect(measured).toMatchObject({ readable: true, actual: true });
+      // the standard's model refuses it: this is the one place the engine and the spec part
+      expect(predicted(probe, undefined)).toMatchObject({ readable: false, actual: false });
+    });
+
+    it('caches a preflight for its Max-Age, and for 5 s when there is none, then asks again', async () => {
+      const [short, none] = MAX_AGE_PROBES as [Probe, Probe];
+      const count = (probe: Probe) => server.arrived(`${probe.id}/${name}`).preflight;
+      for (const probe of [short, none]) {
+        await send(session, probe, name);
+        await send(session, probe, name);
+      }
+      // within the lifetime: one preflight each
+      expect([count(short), count(none)]).toEqual([1, 1]);
+      expect([preflightCacheSeconds('1', name), preflightCacheSeconds(undefined, name)]).toEqual([1, 5]);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      await send(session, short, name);
+      await send(session, none, name);
+      // Max-Age 1 has run out; the 5 s default has not
+      expect([count(short), count(none)], `${name}: preflights after 1.6 s`).toEqual([2, 1]);
+      table.push(`${name.padEnd(8)} ${'preflight cache'.padEnd(42)} Max-Age 1 expired after 1.6 s, no Max-Age still cached (5 s default); cap ${ENGINE_FACTS[name].maxAgeCap} s not measured (too long to wait), from ${ENGINE_FACTS[name].maxAgeCapSource.split(' (')[0]}`);
+    });
+  });
+}
+
+/**
+ * WebKit and a cross-site API's cookie: blocked in WebKitGTK's default policy (the e2e matrix's
+ * `cookie-cross-site` scenario shows it), and sent once the cookie policy accepts third-party
+ * cookies, with the same CORS headers: the block is cookie policy, not CORS.
+ */
+describe.skipIf(missingEngine('webkit') !== undefined)('WebKit and cross-site cookies', () => {
+  let apiServer: RunningApi;
+  let crossPage: RunningPage;
+  beforeAll(async () => {
+    const tls = testCertificate(TEST_HOSTS);
+    crossPage = await startPage({ tls, config: () => ({}) });
+    apiServer = await startApi({ adapter: 'express', pageOrigins: [crossPage.url('app.test')], tls });
+  });
+  afterAll(async () => {
+    await Promise.all([apiServer?.close(), crossPage?.close()]);
+  });
+
+  it.each([
+    ['no-third-party', false],
+    ['always', true],
+  ] as const)('with --cookies-policy=%s, the session cookie comes back: %s', async (policy, comesBack) => {
+    const engine = await launchWebKit({ cookiesPolicy: policy });
+    try {
+      const session = await engine.newSession();
+      await session.goto(`${crossPage.url('app.test')}/`);
+      const call = (path: string, method: string) =>
+        session.evaluate<ProbeResult>(`globalThis.corsicaProbe(${JSON.stringify({ url: `${apiServer.url('api.test')}/app${path}`, method, headers: [], body: null, credentials: 'include' })})`);
+      const login = await call('/login', 'POST');
+      const me = await call('/me', 'GET');
+      expect(login, 'the credentialed POST is readable').toMatchObject({ ok: true, status: 200 });
+      expect(me, 'the credentialed GET is readable').toMatchObject({ ok: true, status: 200 });
+      const set = JSON.parse(login.ok ? login.body : '{}').session as string;
+      const seen = JSON.parse(me.ok ? me.body : '{}').session as string | null;
+      expect(seen, `WebKit with --cookies-policy=${policy}`).toBe(comesBack ? set : null);
+      table.push(`${'webkit'.padEnd(8)} ${`cross-site cookie, --cookies-policy=${policy}`.padEnd(42)} ${seen === null ? 'not sent back' : 'sent back'} (responses readable either way)`);
+      if (policy === 'no-third-party') expect(ENGINE_FACTS.webkit.thirdPartyCookies).toBe('blocked');
+    } finally {
+      await engine.close();
+    }
+  });
+});
