@@ -79,6 +79,11 @@ function corsLog(): { add(text: string): void; take(waitMs: number): Promise<str
   };
 }
 
+export interface LaunchOptions {
+  /** Extra environment variables for the browser's processes. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export interface Engine {
   readonly name: EngineName;
   /** A new tab in a clean cookie state. Sessions of one engine are meant to be used one at a time. */
@@ -98,13 +103,14 @@ export interface ChromiumEngine extends Engine {
  * (`browser.newContext()`) block them too, hence one persistent context whose cookies are
  * cleared per session.
  */
-export async function launchChromium(): Promise<ChromiumEngine> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<ChromiumEngine> {
   const profile = mkdtempSync(join(tmpdir(), 'corsica-chromium-'));
   mkdirSync(join(profile, 'Default'));
   writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: EXECUTABLES.chromium[0]!,
     ignoreHTTPSErrors: true,
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } as Record<string, string> }),
     args: [
       '--headless',
       '--no-sandbox',
@@ -145,13 +151,14 @@ export async function launchChromium(): Promise<ChromiumEngine> {
  * resolves the test host names to the loopback address, and `acceptInsecureCerts` accepts the
  * certificate made at test time. Each session is its own browser context (cookie jar).
  */
-export async function launchFirefox(): Promise<Engine> {
+export async function launchFirefox(options: LaunchOptions = {}): Promise<Engine> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: EXECUTABLES.firefox[0]!,
     headless: true,
     protocol: 'webDriverBiDi',
     acceptInsecureCerts: true,
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
     extraPrefsFirefox: { 'network.dns.localDomains': TEST_HOSTS.join(',') },
   });
   return {
@@ -181,7 +188,7 @@ export async function launchFirefox(): Promise<Engine> {
  * session cookie. `cookiesPolicy` defaults to MiniBrowser's (`no-third-party`). Console messages
  * cannot be read from this driver (see `webkit.ts`): `takeCorsMessages` is always empty.
  */
-export async function launchWebKit(options: { cookiesPolicy?: WebKitCookiePolicy } = {}): Promise<Engine & { readonly version: string }> {
+export async function launchWebKit(options: LaunchOptions & { cookiesPolicy?: WebKitCookiePolicy } = {}): Promise<Engine & { readonly version: string }> {
   const browser = await launchWebKitBrowser({ hosts: TEST_HOSTS, ...options });
   return {
     name: 'webkit',
@@ -204,6 +211,6 @@ export async function launchWebKit(options: { cookiesPolicy?: WebKitCookiePolicy
 }
 
 /** Launches an engine by name. */
-export function launchEngine(name: EngineName): Promise<Engine> {
-  return name === 'chromium' ? launchChromium() : name === 'firefox' ? launchFirefox() : launchWebKit();
+export function launchEngine(name: EngineName, options: LaunchOptions = {}): Promise<Engine> {
+  return name === 'chromium' ? launchChromium(options) : name === 'firefox' ? launchFirefox(options) : launchWebKit(options);
 }

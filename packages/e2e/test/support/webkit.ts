@@ -41,6 +41,8 @@ export interface WebKitOptions {
   readonly hosts: readonly string[];
   /** Default: MiniBrowser's own default, `no-third-party`. */
   readonly cookiesPolicy?: WebKitCookiePolicy;
+  /** Extra environment for the driver and the browser it starts (not Xvfb). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One WebDriver session in a MiniBrowser, with the few commands the tests use. */
@@ -161,7 +163,7 @@ export async function launchWebKitBrowser(options: WebKitOptions): Promise<WebKi
     started.push(xvfb.process);
     proxy = await startTestHostProxy(options.hosts);
     const port = await freePort();
-    const driver = spawn(WEBKIT_PATHS.driver, [`--port=${port}`], { detached: true, stdio: 'ignore', env: { ...process.env, DISPLAY: xvfb.display } });
+    const driver = spawn(WEBKIT_PATHS.driver, [`--port=${port}`], { detached: true, stdio: 'ignore', env: { ...process.env, ...options.env, DISPLAY: xvfb.display } });
     started.push(driver);
     const base = `http://127.0.0.1:${port}`;
     for (const deadline = Date.now() + 10_000; ; ) {
