@@ -37,6 +37,8 @@ export interface EngineFacts {
    * name"); all three engines said yes when measured (whatwg/fetch issue 1919 is open).
    */
   readonly wildcardCoversAuthorization: boolean;
+  /** The message of the `TypeError` a blocked `fetch` rejects with (script sees nothing else). */
+  readonly fetchError: string;
   /** A cross-site API's cookie on a credentialed request, in the engine's default configuration. */
   readonly thirdPartyCookies: ThirdPartyCookies;
   readonly thirdPartyCookiesNote: string;
@@ -44,7 +46,7 @@ export interface EngineFacts {
 
 /**
  * Per-engine facts. Measured in real engines (packages/e2e/test/engines.test.ts and the browser
- * matrix): `wildcardCoversAuthorization` (all three), `thirdPartyCookies` (WebKit in WebKitGTK's
+ * matrix): `wildcardCoversAuthorization` and `fetchError` (all three), `thirdPartyCookies` (WebKit in WebKitGTK's
  * default policy; Chromium and Firefox as the e2e suite launches them) and `maxAgeCap` (Chromium
  * and WebKit; Firefox's is documented, see `maxAgeCapSource`).
  */
@@ -54,6 +56,7 @@ export const ENGINE_FACTS: Readonly<Record<BrowserEngine, EngineFacts>> = Object
     maxAgeCap: 7200,
     maxAgeCapSource: 'measured: packages/e2e/test/engines.test.ts (cached 7190 s later, preflighted again 7210 s later); MDN agrees (https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age: "Chromium (starting in v76) caps at 2 hours")',
     wildcardCoversAuthorization: true,
+    fetchError: 'Failed to fetch',
     thirdPartyCookies: 'sent',
     thirdPartyCookiesNote:
       "Chrome's shipped default sends third-party cookies outside Incognito; Incognito, a user setting, or Chromium's own fresh profile as the e2e suite launches it blocks them.",
@@ -63,6 +66,7 @@ export const ENGINE_FACTS: Readonly<Record<BrowserEngine, EngineFacts>> = Object
     maxAgeCap: 86400,
     maxAgeCapSource: 'documented, not measured (Firefox ESR does not start under libfaketime): MDN, https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age: "Firefox caps this at 24 hours (86400 seconds)"',
     wildcardCoversAuthorization: true,
+    fetchError: 'NetworkError when attempting to fetch resource.',
     thirdPartyCookies: 'partitioned',
     thirdPartyCookiesNote:
       'Firefox keeps third-party cookies in a jar per top-level site (Total Cookie Protection): a page that logs in to an API and reads back from the same site gets its cookie; another site does not.',
@@ -72,6 +76,7 @@ export const ENGINE_FACTS: Readonly<Record<BrowserEngine, EngineFacts>> = Object
     maxAgeCap: 600,
     maxAgeCapSource: 'measured: packages/e2e/test/engines.test.ts (cached 590 s later, preflighted again 610 s later); WebKit source agrees (Source/WebCore/loader/CrossOriginPreflightResultCache.cpp, maxPreflightCacheTimeout = 600 s)',
     wildcardCoversAuthorization: true,
+    fetchError: 'Load failed',
     thirdPartyCookies: 'blocked',
     thirdPartyCookiesNote:
       "Measured in WebKitGTK, whose default cookie policy accepts no third-party cookies. Safari blocks all third-party cookies by default (Intelligent Tracking Prevention, since Safari 13.1); other WebKitGTK browsers (Epiphany) may set another policy. Either way a cross-site API's session cookie does not come back: put the API on the page's site, or use a token.",

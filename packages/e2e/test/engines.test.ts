@@ -69,12 +69,42 @@ interface Measured {
   readonly secretReadable: boolean;
 }
 
+/** One request as the server received it. */
+interface Received {
+  readonly method: string;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * `/wire/<case>/<run>`: records every request, and answers with the page's origin allowed, with
+ * credentials, PUT, patch and DELETE, and the headers authorization, x-a and x-b. Cases:
+ * `set-cookie` sets a SameSite=Lax cookie, `doubled` sends Access-Control-Allow-Origin twice,
+ * `preflight-403` answers the preflight 403 (with every allow header).
+ */
+function answerWire(kind: string, req: http.IncomingMessage, res: http.ServerResponse, isPreflight: boolean): void {
+  const origin = req.headers.origin ?? '';
+  const allow: Record<string, string | string[]> = { 'access-control-allow-origin': kind === 'doubled' ? [origin, origin] : origin, 'access-control-allow-credentials': 'true' };
+  if (isPreflight) {
+    res.writeHead(kind === 'preflight-403' ? 403 : 204, { ...allow, 'access-control-allow-methods': 'PUT, patch, DELETE', 'access-control-allow-headers': 'authorization, x-a, x-b' }).end();
+    return;
+  }
+  if (kind === 'set-cookie') allow['set-cookie'] = 'corsica_probe=1; SameSite=Lax; Path=/; HttpOnly';
+  res.writeHead(200, { ...allow, 'content-type': 'text/plain' }).end('ok');
+}
+
 /** The server: answers each probe's preflight and request with the probe's headers, and counts what arrived. */
-async function startProbeServer(): Promise<{ port: number; arrived: (id: string) => { preflight: number; actual: number }; close: () => Promise<void> }> {
+async function startProbeServer(): Promise<{ port: number; arrived: (id: string) => { preflight: number; actual: number }; received: (key: string) => readonly Received[]; close: () => Promise<void> }> {
   const seen = new Map<string, { preflight: number; actual: number }>();
+  const requests = new Map<string, Received[]>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://probe.invalid');
-    const [, id = '', run = ''] = url.pathname.split('/');
+    const [, id = '', run = '', extra = ''] = url.pathname.split('/');
+    if (id === 'wire') {
+      const key = `${run}/${extra}`;
+      requests.set(key, [...(requests.get(key) ?? []), { method: req.method ?? '', headers: req.headers }]);
+      answerWire(run, req, res, req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined);
+      return;
+    }
     const probe = PROBES.find((candidate) => candidate.id === id) ?? MAX_AGE_PROBES.find((candidate) => candidate.id === id);
     const key = `${id}/${run}`;
     const count = seen.get(key) ?? { preflight: 0, actual: 0 };
@@ -95,6 +125,7 @@ async function startProbeServer(): Promise<{ port: number; arrived: (id: string)
   return {
     port: (server.address() as AddressInfo).port,
     arrived: (key) => seen.get(key) ?? { preflight: 0, actual: 0 },
+    received: (key) => requests.get(key) ?? [],
     close: () => closeServer(server),
   };
 }
@@ -174,6 +205,53 @@ for (const name of ENGINES) {
       expect(measured).toMatchObject({ readable: true, actual: true });
       // the standard's model refuses it: this is the one place the engine and the spec part
       expect(predicted(probe, undefined)).toMatchObject({ readable: false, actual: false });
+    });
+
+    const wire = (kind: string, init: { method: string; headers?: ReadonlyArray<readonly [string, string]>; credentials?: boolean }) =>
+      session.evaluate<ProbeResult>(
+        `globalThis.corsicaProbe(${JSON.stringify({ url: `http://localhost:${server.port}/wire/${kind}/${name}`, method: init.method, headers: init.headers ?? [], body: null, credentials: init.credentials ? 'include' : 'omit' })})`,
+      );
+
+    it('sends no cookie and no Authorization on a preflight, and both on the request that follows', async () => {
+      expect(await wire('set-cookie', { method: 'GET', credentials: true })).toMatchObject({ ok: true });
+      expect(await wire('credentialed', { method: 'PUT', headers: [['Authorization', 'Bearer t']], credentials: true })).toMatchObject({ ok: true });
+      const [preflight, actual] = server.received(`credentialed/${name}`);
+      expect(preflight?.method).toBe('OPTIONS');
+      expect(preflight?.headers, 'the preflight').not.toHaveProperty('cookie');
+      expect(preflight?.headers, 'the preflight').not.toHaveProperty('authorization');
+      expect(preflight?.headers['access-control-request-headers']).toBe('authorization');
+      expect(actual?.headers, 'the PUT').toMatchObject({ cookie: 'corsica_probe=1', authorization: 'Bearer t' });
+      table.push(`${name.padEnd(8)} ${'preflight credentials'.padEnd(42)} no Cookie, no Authorization on the OPTIONS; both on the PUT`);
+    });
+
+    it('upper-cases delete but sends patch as written, and lists request headers lower-cased, sorted, without spaces', async () => {
+      await wire('methods-delete', { method: 'delete' });
+      await wire('methods-patch', { method: 'patch', headers: [['X-B', '1'], ['X-A', '2']] });
+      const asked = (key: string) => server.received(`${key}/${name}`)[0]?.headers;
+      expect(asked('methods-delete')?.['access-control-request-method']).toBe('DELETE');
+      expect(asked('methods-patch')?.['access-control-request-method']).toBe('patch');
+      expect(asked('methods-patch')?.['access-control-request-headers']).toBe('x-a,x-b');
+      table.push(`${name.padEnd(8)} ${'ACRM / ACRH'.padEnd(42)} delete -> DELETE, patch stays patch; X-B, X-A -> "x-a,x-b"`);
+    });
+
+    it('blocks a response that carries Access-Control-Allow-Origin twice, even with the page origin both times', async () => {
+      const result = await wire('doubled', { method: 'GET' });
+      expect(result).toMatchObject({ ok: false, error: { name: 'TypeError' } });
+      expect(server.received(`doubled/${name}`)).toHaveLength(1);
+      table.push(`${name.padEnd(8)} ${'ACAO sent twice'.padEnd(42)} blocked`);
+    });
+
+    it('blocks a preflight answered 403, even with every allow header, and never sends the request', async () => {
+      const result = await wire('preflight-403', { method: 'PUT' });
+      expect(result).toMatchObject({ ok: false, error: { name: 'TypeError' } });
+      expect(server.received(`preflight-403/${name}`).map((request) => request.method)).toEqual(['OPTIONS']);
+      table.push(`${name.padEnd(8)} ${'preflight 403 with allow headers'.padEnd(42)} blocked, PUT never sent`);
+    });
+
+    it("rejects a blocked fetch with a TypeError in the engine's own words", async () => {
+      const result = await wire('doubled', { method: 'GET' });
+      expect(result).toMatchObject({ ok: false, error: { name: 'TypeError', message: ENGINE_FACTS[name].fetchError } });
+      table.push(`${name.padEnd(8)} ${'what script sees when blocked'.padEnd(42)} TypeError: ${ENGINE_FACTS[name].fetchError}`);
     });
 
     it('caches a preflight for its Max-Age, and for 5 s when there is none, then asks again', async () => {
