@@ -75,6 +75,18 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/**
+ * A bash (dash's `kill` takes no process group) that waits for this Node process to end, however
+ * it ends (a killed test worker runs no exit handler), then kills the process groups `groups`.
+ * `close()` stops it first.
+ */
+function startWatchdog(groups: readonly number[]): ChildProcess {
+  const kills = groups.map((pid) => `-${pid}`).join(' ');
+  const watchdog = spawn('/bin/bash', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 -- ${kills} 2>/dev/null`], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+  return watchdog;
+}
+
 /** Starts Xvfb on a display it picks itself (`-displayfd`), so parallel runs never race for one. */
 async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
   const child = spawn(WEBKIT_PATHS.xvfb, ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
@@ -165,6 +177,8 @@ export async function launchWebKitBrowser(options: WebKitOptions): Promise<WebKi
     const port = await freePort();
     const driver = spawn(WEBKIT_PATHS.driver, [`--port=${port}`], { detached: true, stdio: 'ignore', env: { ...process.env, ...options.env, DISPLAY: xvfb.display } });
     started.push(driver);
+    const watchdog = startWatchdog(started.flatMap((child) => (child.pid === undefined ? [] : [child.pid])));
+    started.unshift(watchdog);
     const base = `http://127.0.0.1:${port}`;
     for (const deadline = Date.now() + 10_000; ; ) {
       try {
