@@ -24,6 +24,7 @@ import type { RunningPage } from '../playground/page.mjs';
 import type { ProbeResult } from '../playground/public/probe.mjs';
 import { testCertificate } from '../playground/tls.mjs';
 import { TEST_HOSTS, launchEngine, launchWebKit, missingEngine } from './support/browsers.js';
+import { openMiniBrowser } from './support/webkit.js';
 import type { Engine, Session } from './support/browsers.js';
 
 const ENGINES: readonly BrowserEngine[] = ['chromium', 'firefox', 'webkit'];
@@ -92,6 +93,53 @@ function answerWire(kind: string, req: http.IncomingMessage, res: http.ServerRes
   res.writeHead(200, { ...allow, 'content-type': 'text/plain' }).end('ok');
 }
 
+/**
+ * WebKit's console messages, measured (`openMiniBrowser`): for each way a response fails the CORS
+ * check, the message WebKit logs about the check (`CONSOLE SECURITY ERROR`), then
+ * `Fetch API cannot load <url> due to access control checks.` (`CONSOLE JS ERROR`), and
+ * `TypeError: Load failed` for script. `{origin}` is the page's origin.
+ */
+const WEBKIT_CONSOLE: ReadonlyArray<{
+  readonly id: string;
+  readonly init: { readonly method?: string; readonly credentials?: 'include'; readonly headers?: Readonly<Record<string, string>> };
+  readonly preflight?: readonly [number, Readonly<Record<string, string>>];
+  readonly response?: Readonly<Record<string, string | readonly string[]>>;
+  readonly says: string;
+}> = [
+  { id: 'no-acao', init: {}, response: {}, says: 'Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: 200' },
+  { id: 'acao-other', init: {}, response: { 'access-control-allow-origin': 'https://other.example' }, says: 'Origin {origin} is not allowed by Access-Control-Allow-Origin. Status code: 200' },
+  { id: 'acao-doubled', init: {}, response: { 'access-control-allow-origin': [ORIGIN, ORIGIN] }, says: 'Access-Control-Allow-Origin cannot contain more than one origin.' },
+  { id: 'star-credentials', init: { credentials: 'include' }, response: { 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true' }, says: 'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.' },
+  { id: 'acac-missing', init: { credentials: 'include' }, response: { 'access-control-allow-origin': ORIGIN }, says: 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".' },
+  // what Corsica answers to every refused preflight: 403, no CORS header
+  { id: 'preflight-403', init: { method: 'PUT' }, preflight: [403, {}], says: 'Preflight response is not successful. Status code: 403' },
+  { id: 'preflight-401-with-headers', init: { method: 'PUT' }, preflight: [401, { 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': 'PUT' }], says: 'Preflight response is not successful. Status code: 401' },
+  { id: 'method-not-allowed', init: { method: 'PUT' }, preflight: [204, { 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': 'GET' }], says: 'Method PUT is not allowed by Access-Control-Allow-Methods.' },
+  { id: 'header-not-allowed', init: { headers: { 'X-Debug': '1' } }, preflight: [204, { 'access-control-allow-origin': ORIGIN, 'access-control-allow-headers': 'content-type' }], says: 'Request header field X-Debug is not allowed by Access-Control-Allow-Headers.' }, // the name as the page wrote it
+];
+
+/** `/console/page` (the page that sends every case, logging `case <id>` first) and `/console/case/<id>`. */
+function answerConsole(kind: string, id: string, req: http.IncomingMessage, res: http.ServerResponse, address: AddressInfo): void {
+  if (kind === 'page') {
+    const cases = Object.fromEntries(WEBKIT_CONSOLE.map((probe) => [probe.id, probe.init]));
+    const script = `const cases = ${JSON.stringify(cases)};
+for (const [id, init] of Object.entries(cases)) {
+  console.log('case ' + id);
+  try { await fetch('http://127.0.0.1:${address.port}/console/case/' + id, init); console.log('readable'); } catch (error) { console.log('rejected ' + error); }
+}
+console.log('cases done');`;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>console</title><script type="module">${script}</script>`);
+    return;
+  }
+  const probe = WEBKIT_CONSOLE.find((candidate) => candidate.id === id);
+  const origin = req.headers.origin ?? '';
+  const fill = (headers: Readonly<Record<string, string | readonly string[]>>) =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? (value === ORIGIN ? origin : value) : value.map((one) => (one === ORIGIN ? origin : one))]));
+  if (probe === undefined) res.writeHead(404).end();
+  else if (req.method === 'OPTIONS' && probe.preflight !== undefined) res.writeHead(probe.preflight[0], fill(probe.preflight[1])).end();
+  else res.writeHead(200, { ...fill(probe.response ?? {}), 'content-type': 'text/plain' }).end('x');
+}
+
 /** The server: answers each probe's preflight and request with the probe's headers, and counts what arrived. */
 async function startProbeServer(): Promise<{ port: number; arrived: (id: string) => { preflight: number; actual: number }; received: (key: string) => readonly Received[]; close: () => Promise<void> }> {
   const seen = new Map<string, { preflight: number; actual: number }>();
@@ -99,6 +147,10 @@ async function startProbeServer(): Promise<{ port: number; arrived: (id: string)
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://probe.invalid');
     const [, id = '', run = '', extra = ''] = url.pathname.split('/');
+    if (id === 'console') {
+      answerConsole(run, extra, req, res, server.address() as AddressInfo);
+      return;
+    }
     if (id === 'wire') {
       const key = `${run}/${extra}`;
       requests.set(key, [...(requests.get(key) ?? []), { method: req.method ?? '', headers: req.headers }]);
@@ -327,6 +379,30 @@ describe.skipIf(noFaketime !== undefined)('the preflight cache cap, with the bro
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe.skipIf(missingEngine('webkit') !== undefined)('WebKit console messages', () => {
+  it("logs each CORS failure in WebKit's own words, then \"Fetch API cannot load ... due to access control checks.\"", async () => {
+    // the page and its server share a port; the cases go to 127.0.0.1, another origin
+    const origin = `http://localhost:${server.port}`;
+    const run = await openMiniBrowser(`${origin}/console/page/x`);
+    try {
+      await run.waitFor('CONSOLE LOG cases done', 15_000);
+      const sections = run.output().split(/^.*CONSOLE LOG case /m).slice(1);
+      const logged = new Map(sections.map((section) => {
+        const [id = '', ...lines] = section.split('\n');
+        return [id.trim(), lines.filter((line) => /^CONSOLE (SECURITY|JS) ERROR /.test(line)).map((line) => line.replace(/^CONSOLE (SECURITY|JS) ERROR /, ''))] as const;
+      }));
+      for (const probe of WEBKIT_CONSOLE) {
+        const url = `http://127.0.0.1:${server.port}/console/case/${probe.id}`;
+        expect(logged.get(probe.id), `WebKit's console for ${probe.id}`).toEqual([probe.says.replace('{origin}', origin), `Fetch API cannot load ${url} due to access control checks.`]);
+        table.push(`${'webkit'.padEnd(8)} ${`console: ${probe.id}`.padEnd(42)} "${probe.says}"`);
+      }
+      expect(run.output()).toContain('CONSOLE LOG rejected TypeError: Load failed');
+    } finally {
+      await run.close();
+    }
+  });
 });
 
 /**

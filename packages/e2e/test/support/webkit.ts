@@ -16,9 +16,11 @@
  *   (`WEBKIT_COOKIE_POLICY_ACCEPT_NO_THIRD_PARTY`). Safari's default is stricter still (all
  *   third-party cookies blocked, as part of Intelligent Tracking Prevention); either way a
  *   cross-site API gets no cookie.
- * - Console messages cannot be read: WebKitWebDriver 2.50 has no log endpoint and no WebDriver
- *   BiDi (`webSocketUrl` fails to match), and MiniBrowser's
- *   `--enable-write-console-messages-to-stdout` does not reach the view automation opens.
+ * - Console messages cannot be read over WebDriver: WebKitWebDriver 2.50 has no log endpoint and
+ *   no WebDriver BiDi (`webSocketUrl` fails to match), and MiniBrowser's
+ *   `--enable-write-console-messages-to-stdout` does not reach the view automation opens. It does
+ *   reach MiniBrowser's own view, so `openMiniBrowser` runs a page without WebDriver and reads
+ *   the console from MiniBrowser's standard output.
  * @module
  */
 import { spawn } from 'node:child_process';
@@ -239,4 +241,46 @@ export async function launchWebKitBrowser(options: WebKitOptions): Promise<WebKi
     await proxy?.close();
     throw error;
   }
+}
+
+/** MiniBrowser showing one page without WebDriver, its console written to standard output. */
+export interface MiniBrowserRun {
+  /** Everything MiniBrowser printed so far (one `CONSOLE ...` line per console message). */
+  output(): string;
+  /** Waits until the output contains `text`; throws with the output after `ms`. */
+  waitFor(text: string, ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `url` in MiniBrowser on a private Xvfb, with
+ * `--enable-write-console-messages-to-stdout=true`, and collects what it prints: the only way
+ * found to read WebKitGTK's console messages (the CORS errors in WebKit's words).
+ */
+export async function openMiniBrowser(url: string, args: readonly string[] = []): Promise<MiniBrowserRun> {
+  const xvfb = await startXvfb();
+  const browser = spawn(WEBKIT_PATHS.browser, ['--enable-write-console-messages-to-stdout=true', ...args, url], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DISPLAY: xvfb.display },
+  });
+  const watchdog = startWatchdog([xvfb.process.pid!, browser.pid!]);
+  const started = [watchdog, browser, xvfb.process];
+  const cleanup = (): void => started.forEach(killGroup);
+  process.once('exit', cleanup);
+  let text = '';
+  browser.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  browser.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return {
+    output: () => text,
+    async waitFor(wanted, ms) {
+      for (const deadline = Date.now() + ms; !text.includes(wanted); await new Promise((resolve) => setTimeout(resolve, 20))) {
+        if (Date.now() > deadline) throw new Error(`corsica: MiniBrowser did not print ${JSON.stringify(wanted)} within ${ms} ms; it printed:\n${text}`);
+      }
+    },
+    async close() {
+      cleanup();
+      process.off('exit', cleanup);
+    },
+  };
 }
