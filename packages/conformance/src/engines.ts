@@ -79,7 +79,7 @@ export const ENGINE_FACTS: Readonly<Record<BrowserEngine, EngineFacts>> = Object
     fetchError: 'Load failed',
     thirdPartyCookies: 'blocked',
     thirdPartyCookiesNote:
-      "Measured in WebKitGTK, whose default cookie policy accepts no third-party cookies. Safari blocks all third-party cookies by default (Intelligent Tracking Prevention, since Safari 13.1); other WebKitGTK browsers (Epiphany) may set another policy. Either way a cross-site API's session cookie does not come back: put the API on the page's site, or use a token.",
+      "Measured in WebKitGTK, whose default cookie policy refuses a cookie set by a cross-site response (it still sends one the user got by visiting the API's site directly). Safari blocks all third-party cookies by default, those of visited sites too (since Safari 13.1); other WebKitGTK browsers (Epiphany) may set another policy. Either way a cross-site login's session cookie does not come back: put the API on the page's site, or use a token.",
   }),
 });
 
