@@ -6,7 +6,7 @@
  * headers it sent: the conformance kit's browser model (`browserCheck(..., engine)`, all three
  * engines) and `policy.explain()` (Chromium and Firefox: explain() has no WebKit yet).
  */
-import { ENGINE_FACTS, browserCheck, preflightCacheSeconds } from '@corsica/conformance';
+import { browserCheck, preflightCacheSeconds } from '@corsica/conformance';
 import type { BrowserResponse } from '@corsica/conformance';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADAPTER_NAMES } from '../playground/adapters.mjs';
@@ -141,7 +141,7 @@ const single = (value: unknown): string | undefined => (typeof value === 'string
  * Where the conformance kit's model of `engine` and the browser disagree on a scenario (empty:
  * they agree). The model judges the headers each request really got, so it predicts any server.
  */
-function modelDisagreements(engine: EngineName, adapter: string, scenario: Scenario, runs: readonly StepRun[]): string[] {
+function modelDisagreements(engine: EngineName, scenario: Scenario, runs: readonly StepRun[]): string[] {
   const problems: string[] = [];
   let cachedSeconds: number | undefined;
   for (const [index, run] of runs.entries()) {
@@ -287,7 +287,7 @@ for (const engineName of ENGINES) {
           at = page;
         }
         const runs = await runSteps(session!, engineName, adapter, scenario);
-        const problems = modelDisagreements(engineName, adapter, scenario, runs);
+        const problems = modelDisagreements(engineName, scenario, runs);
         if (engineName !== 'webkit') problems.push(...explainDisagreements(engineName, adapter, scenario, runs));
         const counts = tally.byEngine.get(engineName) ?? { agreed: 0, total: 0 };
         tally.byEngine.set(engineName, counts);

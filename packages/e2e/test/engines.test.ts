@@ -1,12 +1,12 @@
 /**
  * Where browser engines differ from one another or from the Fetch standard, measured in the real
- * engines: how `*` is treated in each allow header with and without credentials, whether
- * `Access-Control-Allow-Headers: *` covers `Authorization`, the preflight cache's default lifetime
- * and Max-Age, the cap on Max-Age (the browser's clock moved with libfaketime), and what WebKit
- * does with a cross-site API's cookie. Each measurement is compared
- * with the conformance kit's per-engine model (`browserCheck(request, response, engine)`,
- * `ENGINE_FACTS`), so the model is only as good as this file proves, and the measured table is
- * printed (`engine facts: ...`).
+ * engines: `*` in each allow header with and without credentials, `Access-Control-Allow-Headers: *`
+ * and `Authorization`, what the browser puts on the wire, the preflight cache's default lifetime
+ * and its cap (the browser's clock moved with libfaketime), WebKit's console wording, and what
+ * WebKit does with a cross-site API's cookie. Each measurement is compared with the conformance
+ * kit's per-engine model (`browserCheck(request, response, engine)`, `ENGINE_FACTS`), so the model
+ * claims no more than this file proves, and the measured table is printed
+ * (`engine facts (measured): ...`).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -17,16 +17,15 @@ import { join } from 'node:path';
 import { ENGINE_FACTS, browserCheck, preflightCacheSeconds } from '@corsica/conformance';
 import type { BrowserEngine, BrowserRequest } from '@corsica/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeServer } from '../playground/api.mjs';
-import { startApi } from '../playground/api.mjs';
+import { closeServer, startApi } from '../playground/api.mjs';
 import type { RunningApi } from '../playground/api.mjs';
 import { startPage } from '../playground/page.mjs';
 import type { RunningPage } from '../playground/page.mjs';
 import type { ProbeResult } from '../playground/public/probe.mjs';
 import { testCertificate } from '../playground/tls.mjs';
 import { TEST_HOSTS, launchEngine, launchWebKit, missingEngine } from './support/browsers.js';
-import { openMiniBrowser } from './support/webkit.js';
 import type { Engine, Session } from './support/browsers.js';
+import { openMiniBrowser } from './support/webkit.js';
 
 const ENGINES: readonly BrowserEngine[] = ['chromium', 'firefox', 'webkit'];
 
