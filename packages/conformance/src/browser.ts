@@ -1,10 +1,14 @@
 /**
- * A model of the CORS check browsers run on responses (Chromium and Firefox agree on it), used to
- * judge servers by what a user would notice: whether the page gets the response or a CORS error.
+ * A model of the CORS check browsers run on responses, used to judge servers by what a user would
+ * notice: whether the page gets the response or a CORS error. Without an engine it follows the
+ * Fetch standard; with one (`'chromium' | 'firefox' | 'webkit'`) it predicts that engine, where
+ * engines and the standard part (see `ENGINE_FACTS`).
  * @see https://fetch.spec.whatwg.org/#cors-check
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch
  * @module
  */
+import { ENGINE_FACTS } from './engines.js';
+import type { BrowserEngine } from './engines.js';
 import type { BrowserRequest, BrowserResponse, BrowserVerdict } from './types.js';
 
 /** Methods a browser never needs listed in `Access-Control-Allow-Methods`. */
@@ -105,8 +109,11 @@ function blocked(...failures: string[]): BrowserVerdict {
 }
 
 /**
- * Judges a response the way Chromium and Firefox do, so a test can say "the browser would block
- * this" instead of comparing header strings.
+ * Judges a response the way browsers do, so a test can say "the browser would block this" instead
+ * of comparing header strings. Without `engine`, the Fetch standard's rules; with an engine, what
+ * that engine does where it departs from them (measured in real engines: today only
+ * `Access-Control-Allow-Headers: *` covering `Authorization` without credentials, which all three
+ * engines allow and the standard does not; the verdict's `notes` then say both).
  *
  * - Actual requests: the CORS check. `Access-Control-Allow-Origin` must equal the page's origin
  *   byte for byte, or be `*` without credentials; several values always fail; with credentials,
@@ -125,11 +132,16 @@ function blocked(...failures: string[]): BrowserVerdict {
  *   { status: 200, headers: { 'access-control-allow-origin': '*' } },
  * );
  * // verdict.allowed === false: '*' is refused when credentials are included
+ *
+ * const thirdParty = { status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' } };
+ * const asks = { origin: 'https://app.example.com', credentials: false, preflight: { method: 'GET', headers: ['authorization'] } };
+ * browserCheck(asks, thirdParty).allowed; // false: the standard
+ * browserCheck(asks, thirdParty, 'webkit').allowed; // true: WebKit (and Chromium, Firefox) today
  * ```
  * @see https://fetch.spec.whatwg.org/#cors-check
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch
  */
-export function browserCheck(request: BrowserRequest, response: BrowserResponse): BrowserVerdict {
+export function browserCheck(request: BrowserRequest, response: BrowserResponse, engine?: BrowserEngine): BrowserVerdict {
   const cors = corsCheck(request, response);
   const preflight = request.preflight;
   if (preflight === undefined) {
@@ -154,14 +166,24 @@ export function browserCheck(request: BrowserRequest, response: BrowserResponse)
     failures.push(`Method ${method} is not allowed by Access-Control-Allow-Methods in preflight response.`);
   }
   const listed = new Set(names.map((n) => n.toLowerCase()));
+  const notes: string[] = [];
   for (const raw of preflight.headers) {
     const name = raw.toLowerCase();
     if (listed.has(name)) continue;
-    // the wildcard never covers Authorization: https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
     if (name !== 'authorization' && wildcard(names)) continue;
+    // The standard's wildcard never covers Authorization
+    // (https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name); engines let it.
+    if (name === 'authorization' && wildcard(names)) {
+      if (engine !== undefined && ENGINE_FACTS[engine].wildcardCoversAuthorization) {
+        notes.push(`${ENGINE_FACTS[engine].label} lets Access-Control-Allow-Headers: * cover Authorization on a request without credentials; the Fetch standard does not (whatwg/fetch issue 1919), so list Authorization by name.`);
+        continue;
+      }
+      failures.push(`Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response: the Fetch standard never lets * cover Authorization (Chromium, Firefox and WebKit do today, without credentials).`);
+      break;
+    }
     failures.push(`Request header field ${name} is not allowed by Access-Control-Allow-Headers in preflight response.`);
     break;
   }
   if (failures.length > 0) return blocked(...failures);
-  return { allowed: true, failures: [], exposed: [] };
+  return notes.length > 0 ? { allowed: true, failures: [], exposed: [], notes } : { allowed: true, failures: [], exposed: [] };
 }

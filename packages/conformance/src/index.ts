@@ -6,6 +6,8 @@
  * @module
  */
 export { browserCheck, combinedHeader, parseListHeader } from './browser.js';
+export { BROWSER_ENGINES, ENGINE_FACTS, preflightCacheSeconds } from './engines.js';
+export type { BrowserEngine, EngineFacts, ThirdPartyCookies } from './engines.js';
 export { send } from './http.js';
 export { factsFromLines, oracleDecision, oraclePolicy } from './oracle.js';
 export { DEFAULT_ROUTES, STANDARD_POLICIES } from './policies.js';

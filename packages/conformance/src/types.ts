@@ -92,6 +92,11 @@ export interface BrowserVerdict {
    * ones, or `'*'` for all of them. Empty when blocked.
    */
   readonly exposed: '*' | readonly string[];
+  /**
+   * What the engine named in `browserCheck`'s third argument lets in that the Fetch standard
+   * refuses, one line per case; absent when there is none.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** What the browser must conclude about a scenario's response. */

@@ -1,6 +1,6 @@
 import type { CorsOptions } from '@corsica/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ExpectedVerdict, Scenario, ScenarioResult } from '../src/index.js';
+import type { BrowserEngine, ExpectedVerdict, Scenario, ScenarioResult } from '../src/index.js';
 import { STANDARD_POLICIES, browserCheck, runConformance, scenariosFor } from '../src/index.js';
 import type { StartedServer } from '../src/vitest.js';
 import { describeConformance } from '../src/vitest.js';
@@ -20,6 +20,13 @@ describe('the public API', () => {
 
   it('returns a browser verdict with readable header names', () => {
     expectTypeOf(browserCheck({ origin: 'https://a.example', credentials: false }, { status: 200, headers: {} }).exposed).toEqualTypeOf<'*' | readonly string[]>();
+  });
+
+  it('takes an optional engine in browserCheck, so existing two-argument calls keep compiling', () => {
+    expectTypeOf(browserCheck).parameter(2).toEqualTypeOf<BrowserEngine | undefined>();
+    expectTypeOf<BrowserEngine>().toEqualTypeOf<'chromium' | 'firefox' | 'webkit'>();
+    // @ts-expect-error: Safari's engine is named webkit
+    browserCheck({ origin: 'https://a.example', credentials: false }, { status: 200, headers: {} }, 'safari');
   });
 
   it('asks describeConformance for a start function returning a StartedServer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserCheck, parseListHeader } from '../src/index.js';
+import { BROWSER_ENGINES, ENGINE_FACTS, browserCheck, parseListHeader, preflightCacheSeconds } from '../src/index.js';
 import type { BrowserRequest, BrowserResponse } from '../src/index.js';
 
 const ORIGIN = 'https://app.example.com';
@@ -41,7 +41,7 @@ const rows: Row[] = [
   { desc: 'header names compare case-insensitively', spec: CHECK, request: preflight('GET', ['x-request-id']), response: res({ 'access-control-allow-origin': ORIGIN, 'access-control-allow-headers': 'X-Request-ID' }, 204), allowed: true },
   { desc: 'an unlisted header blocks the preflight', spec: CHECK, request: preflight('GET', ['x-other']), response: res({ 'access-control-allow-origin': ORIGIN, 'access-control-allow-headers': 'X-Request-Id' }, 204), allowed: false, failure: /x-other is not allowed/ },
   { desc: 'ACAH * covers any name without credentials', spec: CHECK, request: preflight('GET', ['x-anything']), response: res({ 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }, 204), allowed: true },
-  { desc: 'ACAH * never covers Authorization', spec: CHECK, request: preflight('GET', ['authorization']), response: res({ 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }, 204), allowed: false, failure: /authorization is not allowed/ },
+  { desc: "the standard's ACAH * does not cover Authorization", spec: CHECK, request: preflight('GET', ['authorization']), response: res({ 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }, 204), allowed: false, failure: /authorization is not allowed/ },
   { desc: 'Authorization listed beside * passes', spec: CHECK, request: preflight('GET', ['authorization']), response: res({ 'access-control-allow-origin': '*', 'access-control-allow-headers': '*, Authorization' }, 204), allowed: true },
   { desc: 'ACAH * is the literal name * with credentials', spec: CHECK, request: preflight('GET', ['x-anything'], true), response: res({ 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true', 'access-control-allow-headers': '*' }, 204), allowed: false },
   { desc: 'a malformed ACAM fails the whole preflight', spec: CHECK, request: preflight('GET'), response: res({ 'access-control-allow-origin': ORIGIN, 'access-control-allow-methods': 'GET PUT' }, 204), allowed: false, failure: /not a valid list of methods/ },
@@ -83,5 +83,56 @@ describe('parseListHeader', () => {
     { value: 'x-a;x-b', want: undefined },
   ])('splits $value into $want', ({ value, want }) => {
     expect(parseListHeader(value)).toEqual(want);
+  });
+});
+
+describe('browserCheck for one engine', () => {
+  const authorizationUnderWildcard = (credentials: boolean): [BrowserRequest, BrowserResponse] => [
+    preflight('GET', ['authorization'], credentials),
+    res(credentials ? { 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true', 'access-control-allow-headers': '*' } : { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*' }, 204),
+  ];
+
+  it('follows the Fetch standard without an engine: ACAH * does not cover Authorization, and says engines differ', () => {
+    const verdict = browserCheck(...authorizationUnderWildcard(false));
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.failures.join(' ')).toMatch(/Fetch standard never lets \* cover Authorization \(Chromium, Firefox and WebKit do today/);
+  });
+
+  it.each(BROWSER_ENGINES)('predicts that %s lets ACAH * cover Authorization without credentials (measured in packages/e2e/test/engines.test.ts), with a note', (engine) => {
+    const verdict = browserCheck(...authorizationUnderWildcard(false), engine);
+    expect(verdict.allowed).toBe(true);
+    expect(verdict.notes?.join(' ')).toMatch(/the Fetch standard does not \(whatwg\/fetch issue 1919\)/);
+  });
+
+  it.each(BROWSER_ENGINES)('predicts that %s treats ACAH * as a literal name with credentials, so Authorization is refused', (engine) => {
+    expect(browserCheck(...authorizationUnderWildcard(true), engine).allowed).toBe(false);
+  });
+
+  it.each(rows.filter((row) => !row.desc.includes('does not cover Authorization')))('agrees with the standard in every engine where engines do not depart from it: $desc', ({ request, response, allowed }) => {
+    for (const engine of BROWSER_ENGINES) expect(browserCheck(request, response, engine).allowed, engine).toBe(allowed);
+  });
+
+  it('adds no notes where nothing departs from the standard', () => {
+    expect(browserCheck(get(), res({ 'access-control-allow-origin': '*' }), 'webkit')).not.toHaveProperty('notes');
+  });
+});
+
+describe('preflightCacheSeconds', () => {
+  it.each([
+    { maxAge: undefined, engine: undefined, want: 5 },
+    { maxAge: 'soon', engine: 'chromium', want: 5 },
+    { maxAge: '-1', engine: 'firefox', want: 5 },
+    { maxAge: '0', engine: 'webkit', want: 0 },
+    { maxAge: '600', engine: 'webkit', want: 600 },
+    { maxAge: '86400', engine: 'chromium', want: 7200 },
+    { maxAge: '86400', engine: 'firefox', want: 86400 },
+    { maxAge: '86400', engine: 'webkit', want: 600 },
+    { maxAge: '86400', engine: undefined, want: 86400 },
+  ] as const)('gives Max-Age $maxAge in $engine a lifetime of $want s', ({ maxAge, engine, want }) => {
+    expect(preflightCacheSeconds(maxAge, engine)).toBe(want);
+  });
+
+  it('says for every cap whether it was measured or is documented, and where', () => {
+    for (const engine of BROWSER_ENGINES) expect(ENGINE_FACTS[engine].maxAgeCapSource).toMatch(/^(measured: packages\/e2e\/test\/engines\.test\.ts|documented, not measured .*https:\/\/)/);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The two browser engines, driven without downloading anything: Debian's Chromium through
- * playwright-core, Debian's Firefox ESR through puppeteer-core over WebDriver BiDi. Both expose
- * the same small surface: a fresh session (own cookies), a navigation, a script evaluation.
+ * The three browser engines, driven without downloading anything: Debian's Chromium through
+ * playwright-core, Debian's Firefox ESR through puppeteer-core over WebDriver BiDi, Debian's
+ * WebKitGTK through its WebKitWebDriver and a small W3C WebDriver client of our own
+ * (`webkit.ts`). All expose the same small surface: a fresh session (own cookies), a navigation,
+ * a script evaluation.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,16 +11,29 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
+import { WEBKIT_PATHS, launchWebKitBrowser } from './webkit.js';
+import type { WebKitCookiePolicy } from './webkit.js';
 
-export type EngineName = 'chromium' | 'firefox';
+export type EngineName = 'chromium' | 'firefox' | 'webkit';
 
 /** Host names the cross-site HTTPS scenarios use; each engine resolves them to 127.0.0.1. */
 export const TEST_HOSTS = ['app.test', 'api.test'] as const;
 
-/** Where each engine is installed (`apt-get install -y chromium firefox-esr`); env overrides. */
-export const EXECUTABLES: Readonly<Record<EngineName, string>> = {
-  chromium: process.env['CORSICA_CHROMIUM'] ?? '/usr/bin/chromium',
-  firefox: process.env['CORSICA_FIREFOX'] ?? '/usr/bin/firefox-esr',
+/**
+ * Where each engine is installed (`apt-get install -y chromium firefox-esr webkit2gtk-driver
+ * xvfb`); env overrides. WebKit needs three programs: the driver, MiniBrowser and Xvfb.
+ */
+export const EXECUTABLES: Readonly<Record<EngineName, readonly string[]>> = {
+  chromium: [process.env['CORSICA_CHROMIUM'] ?? '/usr/bin/chromium'],
+  firefox: [process.env['CORSICA_FIREFOX'] ?? '/usr/bin/firefox-esr'],
+  webkit: [WEBKIT_PATHS.driver, WEBKIT_PATHS.browser, WEBKIT_PATHS.xvfb],
+};
+
+const PACKAGES: Readonly<Record<EngineName, string>> = { chromium: 'chromium', firefox: 'firefox-esr', webkit: 'webkit2gtk-driver xvfb' };
+const PATH_VARIABLES: Readonly<Record<EngineName, string>> = {
+  chromium: 'CORSICA_CHROMIUM',
+  firefox: 'CORSICA_FIREFOX',
+  webkit: 'CORSICA_WEBKIT_DRIVER, CORSICA_WEBKIT (MiniBrowser) and CORSICA_XVFB',
 };
 
 /**
@@ -26,8 +41,9 @@ export const EXECUTABLES: Readonly<Record<EngineName, string>> = {
  * (CI), a missing browser is a failure rather than a skip.
  */
 export function missingEngine(name: EngineName): string | undefined {
-  if (existsSync(EXECUTABLES[name])) return undefined;
-  const reason = `corsica: ${name} tests skipped: no ${EXECUTABLES[name]} (install it with \`apt-get install -y ${name === 'chromium' ? 'chromium' : 'firefox-esr'}\`, or set CORSICA_${name.toUpperCase()} to its path).`;
+  const absent = EXECUTABLES[name].filter((path) => !existsSync(path));
+  if (absent.length === 0) return undefined;
+  const reason = `corsica: ${name} tests skipped: no ${absent.join(', ')} (install with \`apt-get install -y ${PACKAGES[name]}\`, or set ${PATH_VARIABLES[name]}).`;
   if (process.env['CORSICA_REQUIRE_BROWSERS'] === '1') throw new Error(reason.replace('tests skipped', 'required (CORSICA_REQUIRE_BROWSERS=1) but missing'));
   return reason;
 }
@@ -63,6 +79,11 @@ function corsLog(): { add(text: string): void; take(waitMs: number): Promise<str
   };
 }
 
+export interface LaunchOptions {
+  /** Extra environment variables for the browser's processes. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export interface Engine {
   readonly name: EngineName;
   /** A new tab in a clean cookie state. Sessions of one engine are meant to be used one at a time. */
@@ -82,13 +103,14 @@ export interface ChromiumEngine extends Engine {
  * (`browser.newContext()`) block them too, hence one persistent context whose cookies are
  * cleared per session.
  */
-export async function launchChromium(): Promise<ChromiumEngine> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<ChromiumEngine> {
   const profile = mkdtempSync(join(tmpdir(), 'corsica-chromium-'));
   mkdirSync(join(profile, 'Default'));
   writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: EXECUTABLES.chromium,
+    executablePath: EXECUTABLES.chromium[0]!,
     ignoreHTTPSErrors: true,
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } as Record<string, string> }),
     args: [
       '--headless',
       '--no-sandbox',
@@ -129,13 +151,14 @@ export async function launchChromium(): Promise<ChromiumEngine> {
  * resolves the test host names to the loopback address, and `acceptInsecureCerts` accepts the
  * certificate made at test time. Each session is its own browser context (cookie jar).
  */
-export async function launchFirefox(): Promise<Engine> {
+export async function launchFirefox(options: LaunchOptions = {}): Promise<Engine> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
-    executablePath: EXECUTABLES.firefox,
+    executablePath: EXECUTABLES.firefox[0]!,
     headless: true,
     protocol: 'webDriverBiDi',
     acceptInsecureCerts: true,
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
     extraPrefsFirefox: { 'network.dns.localDomains': TEST_HOSTS.join(',') },
   });
   return {
@@ -158,7 +181,36 @@ export async function launchFirefox(): Promise<Engine> {
   };
 }
 
+/**
+ * WebKitGTK's MiniBrowser over WebDriver, one browser session for the whole run (a WebDriver
+ * session costs a browser start). `newSession()` gives a view of it whose first navigation
+ * deletes the cookies the page's host can see, so each adapter starts without the last one's
+ * session cookie. `cookiesPolicy` defaults to MiniBrowser's (`no-third-party`). Console messages
+ * cannot be read from this driver (see `webkit.ts`): `takeCorsMessages` is always empty.
+ */
+export async function launchWebKit(options: LaunchOptions & { cookiesPolicy?: WebKitCookiePolicy } = {}): Promise<Engine & { readonly version: string }> {
+  const browser = await launchWebKitBrowser({ hosts: TEST_HOSTS, ...options });
+  return {
+    name: 'webkit',
+    version: browser.version,
+    async newSession() {
+      let fresh = true;
+      return {
+        async goto(url) {
+          await browser.goto(url);
+          if (fresh) await browser.deleteCookies();
+          fresh = false;
+        },
+        evaluate: (expression) => browser.evaluate(expression),
+        takeCorsMessages: async () => [],
+        close: async () => undefined,
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
 /** Launches an engine by name. */
-export function launchEngine(name: EngineName): Promise<Engine> {
-  return name === 'chromium' ? launchChromium() : launchFirefox();
+export function launchEngine(name: EngineName, options: LaunchOptions = {}): Promise<Engine> {
+  return name === 'chromium' ? launchChromium(options) : name === 'firefox' ? launchFirefox(options) : launchWebKit(options);
 }
