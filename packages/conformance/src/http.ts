@@ -28,8 +28,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function send(baseUrl: string, req: ScenarioRequest, timeoutMs: number): Promise<ScenarioResponse> {
   const url = new URL(req.path, baseUrl);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  // The array form sends lines in order and keeps repeats; it also skips Node's automatic Host.
-  const lines: [string, string][] = [['Host', url.host]];
+  // The array form sends lines in order and keeps repeats; it also skips Node's automatic Host,
+  // so the URL's host is added unless the scenario sends its own (a DNS-rebinding Host).
+  const lines: [string, string][] = req.headers.some(([name]) => name.toLowerCase() === 'host') ? [] : [['Host', url.host]];
   for (const [name, value] of req.headers) lines.push([name, value]);
   return new Promise((resolve) => {
     let settled = false;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ConfigWarning } from './config/problems.js';
+import type { CompiledGuard } from './request/guard.js';
 import type { StaticOriginMatcher } from './request/origin-check.js';
 import type { Decision, ErrorContext, NormalizedConfig, OriginPredicate, Policy, RequestFacts } from './types.js';
 
@@ -51,6 +52,8 @@ export interface CompiledConfig {
   readonly cache: CacheLimits | undefined;
   readonly resolverTimeout: number;
   readonly fallback: Policy | undefined;
+  /** The origin guard, when on. */
+  readonly guard: CompiledGuard | undefined;
   readonly warnings: readonly ConfigWarning[];
   readonly config: NormalizedConfig;
 }

@@ -57,7 +57,8 @@ export function renderExplanation(c: CompiledConfig, req: RequestFacts, d: Decis
 
   const own = d.wouldHave ?? d;
   if (d.wouldHave) lines.push('Report-only: responses follow the fallback policy; the checks below are the configured policy\'s.');
-  if (own.kind !== 'not-cors') {
+  if (c.guard !== undefined) explainGuard(req, own, trace, check, lines);
+  if (own.kind !== 'not-cors' && own.status === undefined || own.kind === 'preflight') {
     lines.push('Checks:');
     const originFailure = ORIGIN_FAILURES[own.reason];
     if (originFailure !== undefined) {
@@ -96,7 +97,32 @@ export function renderExplanation(c: CompiledConfig, req: RequestFacts, d: Decis
   return lines.join('\n');
 }
 
+/** The origin guard's checks, in its order: Host, then Sec-Fetch-Site, then Origin against Host and the allowlist. */
+function explainGuard(req: RequestFacts, own: Decision, trace: Trace, check: (ok: boolean | undefined, text: string) => void, lines: string[]): void {
+  lines.push('Origin guard:');
+  const host = printable(req?.host);
+  if (own.reason === 'host-not-allowed') {
+    check(false, `Host ${host} is not in guard.hosts: a page under another name that resolves to this server (DNS rebinding) is what this stops`);
+    return;
+  }
+  const site = req?.secFetchSite === undefined || req?.secFetchSite === null ? undefined : printable(req.secFetchSite);
+  switch (trace.guard) {
+    case 'pass':
+      check(true, site === 'same-origin' || site === 'none' ? `Sec-Fetch-Site: ${site}: the request comes from this server's own pages or the user` : req?.origin === undefined || req?.origin === null ? 'not checked or passed: no Origin and no cross-site Sec-Fetch-Site (not a browser, or a method the guard leaves alone)' : `passed (a method the guard leaves alone, or Origin ${printable(req.origin)} names this server's own host ${host})`);
+      return;
+    case 'origin-decides':
+      check(own.reason !== 'cross-origin-rejected', `${site !== undefined ? `Sec-Fetch-Site: ${site}, so` : `Origin ${printable(req.origin)} is not this server's host (${host}), so`} the allowlist decides: ${own.reason === 'cross-origin-rejected' ? 'not allowed; the application never runs' : 'allowed'}`);
+      return;
+    case 'cross-origin-rejected':
+      check(false, site !== undefined ? `Sec-Fetch-Site: ${site} without a usable Origin: rejected before the application` : `Origin ${printable(req?.origin)} is not one a browser sends: rejected before the application`);
+      return;
+    default:
+      check(undefined, 'not reached');
+  }
+}
+
 function browserNextStep(c: CompiledConfig, d: Decision, context: ExplainContext, engine: 'chromium' | 'firefox', url: string, origin: string): string {
+  if (d.reason === 'cross-origin-rejected' || d.reason === 'host-not-allowed') return 'the request reached the server, which answered 403 before the application ran; the page sees a failed request and nothing happened on the server.';
   if (d.kind === 'not-cors') return 'no CORS check happens.';
   // Firefox quotes header names with curly quotes and ends with the status it saw.
   const status = d.status === undefined ? '' : ` Status code: ${d.status}.`;
@@ -131,6 +157,10 @@ function browserNextStep(c: CompiledConfig, d: Decision, context: ExplainContext
 
 function fixFor(c: CompiledConfig, d: Decision): string | undefined {
   switch (d.reason) {
+    case 'cross-origin-rejected':
+      return 'if pages on this origin should be able to send such requests, add the origin to `origin`; pages served by this server itself never need listing (their Sec-Fetch-Site is same-origin, or their Origin names this Host).';
+    case 'host-not-allowed':
+      return 'if the server really answers to this name, add it to `guard.hosts` (e.g. "api.example.com" or "localhost:*").';
     case 'origin-not-allowed':
       return 'if this origin should be allowed, add it to `origin` exactly as the browser sends it (scheme, host, port; no trailing slash).';
     case 'origin-null':

@@ -8,12 +8,14 @@ export { createPolicy } from './policy.js';
 export { policyFromEnv, DEVELOPMENT_ORIGINS } from './config/env.js';
 export type { EnvLike } from './config/env.js';
 export { applyCorsHeaders } from './request/write.js';
+export { guardUpgrade, socketIoAllowRequest, wsVerifyClient } from './request/upgrade.js';
 export type { HeaderSetter, HeaderTarget } from './request/write.js';
 export { CorsConfigError } from './config/problems.js';
 export type { ConfigProblem, ConfigWarning, ProblemCode, WarningCode } from './config/problems.js';
 export { OriginCallbackError } from './request/origin-callback-error.js';
 export type {
   ActualDecision,
+  AnsweredDecision,
   CommonCorsOptions,
   CorsOptions,
   CredentialedCorsOptions,
@@ -24,6 +26,7 @@ export type {
   DenialReason,
   ErrorContext,
   ExplainContext,
+  GuardOptions,
   HeaderValue,
   NameListOption,
   NoUnknownOptions,
@@ -36,5 +39,6 @@ export type {
   Policy,
   PreflightDecision,
   PublicCorsOptions,
+  RejectedDecision,
   RequestFacts,
 } from './types.js';

@@ -19,6 +19,38 @@ export interface RequestFacts {
   readonly requestHeaders?: HeaderValue;
   /** The legacy `Access-Control-Request-Private-Network` header; read only when `privateNetwork` is on. */
   readonly requestPrivateNetwork?: HeaderValue;
+  /** The `Host` header (`:authority` in HTTP/2): read by the origin guard. */
+  readonly host?: HeaderValue;
+  /** The `Sec-Fetch-Site` header: read by the origin guard. */
+  readonly secFetchSite?: HeaderValue;
+  /** The `Upgrade` header (`websocket` on a WebSocket handshake): read by the origin guard. */
+  readonly upgrade?: HeaderValue;
+}
+
+/**
+ * The origin guard: the allowlist enforced on the server, against cross-site request forgery,
+ * DNS rebinding and cross-site WebSocket hijacking, which CORS alone does not stop (it only
+ * decides what a page may read; the request has already run). A rejected request gets 403 and
+ * never reaches the application.
+ * @see https://pkg.go.dev/net/http#CrossOriginProtection (the algorithm followed)
+ */
+export interface GuardOptions {
+  /**
+   * Which requests are checked: `'unsafe'` (default), every method but GET, HEAD and OPTIONS,
+   * and WebSocket handshakes; `'all'`, every request (MCP servers, APIs only listed pages use).
+   * A request passes when `Sec-Fetch-Site` is `same-origin` or `none`; else when its `Origin` is
+   * allowed by the policy; without `Sec-Fetch-Site`, also when `Origin` names the request's own
+   * host; a request with neither header is not from a browser and passes.
+   */
+  readonly crossOrigin?: 'unsafe' | 'all';
+  /**
+   * The `Host` values served, against DNS rebinding: exact (`api.example.com`, `api.example.com:8443`),
+   * any port (`localhost:*`, `127.0.0.1:*`, `[::1]:*`), or label-aligned subdomains
+   * (`*.example.com`, `*.example.com:*`). A missing or unlisted `Host` is rejected. Default: any.
+   */
+  readonly hosts?: readonly string[];
+  /** Check WebSocket handshakes as unsafe requests (they are not subject to CORS). Default `true`. */
+  readonly webSocket?: boolean;
 }
 
 /**
@@ -112,6 +144,11 @@ export interface CommonCorsOptions {
   readonly originCache?: { readonly max?: number; readonly ttl?: number; readonly failureTtl?: number } | false;
   /** Milliseconds an async origin resolver may take before the request is denied. Default 2000. */
   readonly resolverTimeout?: number;
+  /**
+   * Security: enforce the allowlist on the server too (opt-in). See {@link GuardOptions}; `{}`
+   * checks unsafe methods and WebSocket handshakes from cross-origin pages.
+   */
+  readonly guard?: GuardOptions;
 }
 
 /** A policy without credentials: `origin: '*'` is allowed. */
@@ -197,7 +234,11 @@ export type DecisionReason =
   | 'headers-malformed'
   | 'headers-too-long'
   | 'headers-too-many'
-  | 'internal-error';
+  | 'internal-error'
+  /** The origin guard rejected a cross-origin request from outside the allowlist (`guard`). */
+  | 'cross-origin-rejected'
+  /** The origin guard rejected a `Host` outside `guard.hosts` (DNS rebinding). */
+  | 'host-not-allowed';
 
 /** A reason that denies: every {@link DecisionReason} but the three that let a request through. */
 export type DenialReason = Exclude<DecisionReason, 'not-cors' | 'origin-allowed' | 'preflight-allowed'>;
@@ -226,22 +267,44 @@ export interface NotCorsDecision extends DecisionFields {
   readonly allowed: true;
   readonly reason: 'not-cors';
   readonly status?: undefined;
+  readonly body?: undefined;
 }
 
 /** An actual CORS request: the app answers, with `headers` added. */
 export interface ActualDecision extends DecisionFields {
   readonly kind: 'actual';
   readonly status?: undefined;
+  readonly body?: undefined;
 }
 
 /** A preflight: the adapter answers it at once with `status` (204/200 allowed, 403 denied). */
 export interface PreflightDecision extends DecisionFields {
   readonly kind: 'preflight';
   readonly status: number;
+  readonly body?: undefined;
 }
 
-/** What to do with a request; `kind` tells which of the three it is. */
-export type Decision = NotCorsDecision | ActualDecision | PreflightDecision;
+/**
+ * A request the origin guard rejected: the adapter answers it at once with 403 and `body`, and
+ * the application never runs.
+ */
+export interface RejectedDecision extends DecisionFields {
+  readonly kind: 'not-cors' | 'actual';
+  readonly allowed: false;
+  readonly reason: 'cross-origin-rejected' | 'host-not-allowed';
+  readonly status: 403;
+  /** A short plain-text body. */
+  readonly body: string;
+}
+
+/**
+ * What to do with a request. `kind` says how the Fetch standard classifies it; a decision with a
+ * `status` (a preflight, or a request the guard rejected) is answered by the adapter at once.
+ */
+export type Decision = NotCorsDecision | ActualDecision | PreflightDecision | RejectedDecision;
+
+/** A decision the adapter answers itself, without the application: it has a `status`. */
+export type AnsweredDecision = PreflightDecision | RejectedDecision;
 
 /** Extra facts for `explain`: what the browser request looks like. */
 export interface ExplainContext {
@@ -277,6 +340,8 @@ export interface NormalizedConfig {
   /** Responses follow a fallback policy; this one is only reported. */
   readonly reportOnly: boolean;
   readonly debug: boolean;
+  /** The origin guard, normalized, when on. */
+  readonly guard: { readonly crossOrigin: 'unsafe' | 'all'; readonly hosts: readonly string[] | undefined; readonly webSocket: boolean } | undefined;
 }
 
 /** A compiled CORS policy: immutable, except through `reconfigure` and `setDebug`, which swap it whole. */

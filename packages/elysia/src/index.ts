@@ -4,7 +4,7 @@
  * Elysia sends: values, Responses, files, `status()`, thrown errors and its 404.
  * @module
  */
-import { decideOnce, factsFromFetchRequest, mergeVary, preflightResponse, recordedDecision, withCorsHeaders } from '@corsica/core/adapter';
+import { decideOnce, factsFromFetchRequest, mergeVary, answerResponse, recordedDecision, withCorsHeaders } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import { Elysia } from 'elysia';
 import { elysiaSource } from './compat.js';
@@ -44,7 +44,7 @@ function answer(request: Request, headers: SetHeaders, decision: Decision | unde
   // undefined: another Corsica plugin decided this request, and its headers stand
   if (decision === undefined) return undefined;
   if (scoped) decidedByScope.add(request);
-  if (decision.kind === 'preflight') return preflightResponse(decision);
+  if (decision.status !== undefined) return answerResponse(decision);
   setCorsHeaders(headers, decision);
   return undefined;
 }
@@ -126,7 +126,7 @@ function plugin(input: unknown, scope: CorsScope | undefined) {
       })
       .onAfterHandle({ as: 'global' }, function corsicaVary({ request, set, response }) {
         const decision = recordedDecision(request);
-        if (decision === undefined || decision.kind === 'preflight' || !inScope(request, prefix)) return;
+        if (decision === undefined || decision.status !== undefined || !inScope(request, prefix)) return;
         // Elysia keeps a returned Response's own Vary over set.headers' one: merge into it
         if (response instanceof Response) return withCorsHeaders(response, decision);
         // a handler that assigned set.headers.vary replaced the Origin set before routing

@@ -137,14 +137,21 @@ function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) =
   if (decision === undefined) return next();
   req.cors = decision;
   applyCorsHeaders(res, decision);
-  if (decision.kind !== 'preflight') return next();
+  // a preflight, or a request the origin guard rejected: answered here, the app never runs
+  if (decision.status === undefined) return next();
   const status = decision.status;
   res.statusCode = status;
+  if (decision.body !== undefined) {
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Length', String(Buffer.byteLength(decision.body)));
+    res.end(decision.body);
+    return;
+  }
   // 204 must not carry Content-Length; any other empty answer says its length.
   if (status !== 204) res.setHeader('Content-Length', '0');
   res.end();
 }
 
-export { createPolicy } from '@corsica/core';
+export { createPolicy, guardUpgrade, socketIoAllowRequest, wsVerifyClient } from '@corsica/core';
 export type { CorsOptions, Decision, Policy } from '@corsica/core';
 export type { CorsOptionsDelegate, CorsPackageOptions, CorsPackageOriginCallback, CorsPackageStaticOrigin } from './compat.js';

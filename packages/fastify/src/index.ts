@@ -133,6 +133,11 @@ function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, de
     reply.code(decision.status).send();
     return;
   }
+  if (decision.status !== undefined) {
+    // the origin guard rejected it: answered here, before routing and auth
+    reply.code(decision.status).type('text/plain; charset=utf-8').send(decision.body);
+    return;
+  }
   next();
 }
 
@@ -179,4 +184,5 @@ const plugin = fp(corsica, { fastify: '4.x || 5.x', name: '@corsica/fastify' });
 
 export default plugin;
 export { plugin as cors };
+export { guardUpgrade, socketIoAllowRequest, wsVerifyClient } from '@corsica/core';
 export type { FastifyCorsDelegator, FastifyCorsDelegatorOptions, FastifyCorsHook, FastifyCorsOriginFunction, FastifyCorsOriginValue, FastifyCorsPackageOptions } from './compat.js';

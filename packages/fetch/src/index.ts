@@ -3,7 +3,7 @@
  * (Cloudflare Workers, Deno.serve, Bun.serve, Next.js route handlers).
  * @module
  */
-import { decideOnce, factsFromFetchRequest, preflightResponse, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core/adapter';
+import { decideOnce, factsFromFetchRequest, answerResponse, recordedDecision, toPolicy, withCorsHeaders } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 
 /**
@@ -86,7 +86,7 @@ export function withCors<R extends Request, A extends unknown[], Out extends Han
     const decision = result instanceof Promise ? await result : result;
     // undefined: another Corsica wrapper decided this request, and its headers stand
     if (decision === undefined) return handler(request, ...rest);
-    if (decision.kind === 'preflight') return preflightResponse(decision);
+    if (decision.status !== undefined) return answerResponse(decision);
     let response: Out | Response;
     try {
       response = await handler(request, ...rest);

@@ -4,7 +4,7 @@
  * preflights, and puts the decision's headers on whatever h3 answers, errors and 404s included.
  * @module
  */
-import { applyCorsHeaders, decideOnce, factsFromFetchRequest, preflightResponse, toPolicy, withCorsHeaders } from '@corsica/core/adapter';
+import { applyCorsHeaders, decideOnce, factsFromFetchRequest, answerResponse, toPolicy, withCorsHeaders } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { H3Event, Middleware } from 'h3';
 
@@ -60,7 +60,7 @@ async function answer(event: H3Event, next: () => unknown, decision: Decision | 
   // undefined: another Corsica middleware decided this request, and its headers stand
   if (decision === undefined) return next();
   event.context.cors = decision;
-  if (decision.kind === 'preflight') return preflightResponse(decision);
+  if (decision.status !== undefined) return answerResponse(decision);
   let result: unknown;
   try {
     result = await next();

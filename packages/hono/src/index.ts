@@ -2,7 +2,7 @@
  * `@corsica/hono`: Corsica CORS middleware for Hono, on every runtime Hono runs on.
  * @module
  */
-import { decideOnce, factsFromFetchRequest, preflightResponse, withCorsHeaders } from '@corsica/core/adapter';
+import { decideOnce, factsFromFetchRequest, answerResponse, withCorsHeaders } from '@corsica/core/adapter';
 import type { CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { MiddlewareHandler } from 'hono';
 import { honoSource } from './compat.js';
@@ -60,7 +60,7 @@ export function cors(input: unknown): MiddlewareHandler<{ Variables: CorsVariabl
     // undefined: another Corsica middleware decided this request, and its headers stand
     if (decision === undefined) return next();
     c.set('cors', decision);
-    if (decision.kind === 'preflight') return preflightResponse(decision);
+    if (decision.status !== undefined) return answerResponse(decision);
     // Hono turns a thrown error (HTTPException, app.onError) or a missing route into `c.res`
     // before `next()` resolves, so merging afterwards covers error and 404 responses too.
     await next();

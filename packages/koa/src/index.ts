@@ -110,6 +110,13 @@ function answer(ctx: ParameterizedContext<CorsState>, next: Next, decision: Deci
   }
   // Koa keeps no copy of the headers: ctx.response reads ctx.res, so both stay in step.
   applyCorsHeaders(ctx.res, decision);
+  if (decision.status !== undefined && decision.body !== undefined) {
+    // the origin guard rejected it: answered here, the rest of the chain never runs
+    ctx.status = decision.status;
+    ctx.type = 'text/plain; charset=utf-8';
+    ctx.body = decision.body;
+    return undefined;
+  }
   if (decision.kind === 'preflight') {
     const status = decision.status;
     ctx.status = status;
@@ -124,6 +131,6 @@ function answer(ctx: ParameterizedContext<CorsState>, next: Next, decision: Deci
   });
 }
 
-export { createPolicy } from '@corsica/core';
+export { createPolicy, guardUpgrade, socketIoAllowRequest, wsVerifyClient } from '@corsica/core';
 export type { CorsOptions, Decision, Policy } from '@corsica/core';
 export type { KoaCorsOriginFunction, KoaCorsPackageOptions } from './compat.js';

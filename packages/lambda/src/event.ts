@@ -8,7 +8,7 @@
  * @module
  */
 import { mergeVary } from '@corsica/core/adapter';
-import type { Decision, Policy, RequestFacts } from '@corsica/core';
+import type { AnsweredDecision, Decision, Policy, RequestFacts } from '@corsica/core';
 
 /**
  * Which service sent an event:
@@ -93,8 +93,17 @@ function setFact(facts: { -readonly [K in keyof RequestFacts]: RequestFacts[K] }
   if (typeof value !== 'string') return;
   // only names of the right length are lower-cased: most headers are skipped without a copy
   switch (name.length) {
+    case 4:
+      if (name.toLowerCase() === 'host') facts.host = value;
+      return;
     case 6:
       if (name.toLowerCase() === 'origin') facts.origin = value;
+      return;
+    case 7:
+      if (name.toLowerCase() === 'upgrade') facts.upgrade = value;
+      return;
+    case 14:
+      if (name.toLowerCase() === 'sec-fetch-site') facts.secFetchSite = value;
       return;
     case 29:
       if (name.toLowerCase() === 'access-control-request-method') facts.requestMethod = value;
@@ -126,11 +135,12 @@ export function newResult(shape: EventShape, status: number, headers: HeaderMap,
 }
 
 /** The answer to a preflight, in the event's form, with an empty body. */
-export function preflightResult(shape: EventShape, decision: Decision): ResultLike {
+export function answerResult(shape: EventShape, decision: AnsweredDecision): ResultLike {
   const headers: HeaderMap = { ...decision.headers };
   const vary = mergeVary(undefined, decision.vary);
   if (vary !== undefined) headers['Vary'] = vary;
-  return newResult(shape, decision.status ?? 204, headers, '');
+  if (decision.body !== undefined) headers['Content-Type'] = 'text/plain; charset=utf-8';
+  return newResult(shape, decision.status, headers, decision.body ?? '');
 }
 
 /** Whether the handler answered a result the service reads as one (an object with a numeric `statusCode`). */

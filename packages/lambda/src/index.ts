@@ -7,7 +7,7 @@
 import { decideOnce, recordedDecision, toPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { eventFacts, eventShape, newResult, preflightResult, readResult, withDecisionHeaders } from './event.js';
+import { eventFacts, eventShape, newResult, answerResult, readResult, withDecisionHeaders } from './event.js';
 import type { EventShape, ResultLike } from './event.js';
 
 /**
@@ -126,7 +126,7 @@ export function withCors<E extends LambdaHttpEvent, A extends unknown[], const T
     const decision = pending instanceof Promise ? await pending : pending;
     // undefined: another Corsica wrapper decided this event, and its headers stand
     if (decision === undefined) return handler(event, ...rest) as Promise<LambdaHttpResult<E>>;
-    if (decision.kind === 'preflight') return preflightResult(shape, decision) as unknown as LambdaHttpResult<E>;
+    if (decision.status !== undefined) return answerResult(shape, decision) as unknown as LambdaHttpResult<E>;
     let result: ResultLike;
     try {
       result = readResult(await handler(event, ...rest), shape, policy);

@@ -5,7 +5,7 @@
  */
 import { decideOnce } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
-import { eventFacts, eventShape, newResult, preflightResult, readResult, withDecisionHeaders } from './event.js';
+import { eventFacts, eventShape, newResult, answerResult, readResult, withDecisionHeaders } from './event.js';
 import type { EventShape } from './event.js';
 import { middySource } from './middy-compat.js';
 import type { MiddyCorsOptions } from './middy-compat.js';
@@ -94,8 +94,9 @@ export function cors(input: unknown): CorsMiddleware {
   return {
     async before(request) {
       const found = await decide(request);
-      if (found === null || found.decision.kind !== 'preflight') return undefined;
-      const answer = preflightResult(found.shape, found.decision);
+      if (found === null || found.decision.status === undefined) return undefined;
+      const answer = answerResult(found.shape, found.decision);
+      if (found.decision.kind !== 'preflight') return answer;
       if (preflightCacheControl !== undefined) {
         if (answer.multiValueHeaders) answer.multiValueHeaders['Cache-Control'] = [preflightCacheControl];
         else answer.headers!['Cache-Control'] = preflightCacheControl;

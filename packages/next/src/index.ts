@@ -4,7 +4,7 @@
  * `@corsica/fetch`, wraps single route handlers.
  * @module
  */
-import { applyCorsHeaders, decideOnce, factsFromFetchRequest, preflightResponse, toPolicy } from '@corsica/core/adapter';
+import { applyCorsHeaders, decideOnce, factsFromFetchRequest, answerResponse, toPolicy } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Policy } from '@corsica/core';
 import { NextResponse } from 'next/server.js';
 
@@ -41,7 +41,7 @@ export function corsProxy<const T extends CorsOptions | Policy>(options: T & Cre
     const decision = pending instanceof Promise ? await pending : pending;
     // undefined: another Corsica layer decided this request, and its headers stand
     if (decision === undefined) return NextResponse.next();
-    if (decision.kind === 'preflight') return preflightResponse(decision);
+    if (decision.status !== undefined) return answerResponse(decision);
     const response = NextResponse.next();
     applyCorsHeaders(response.headers, decision);
     return response;

@@ -296,6 +296,72 @@ export function describeAdapter(name: string, adapter: AdapterUnderTest): void {
       });
     });
 
+    describe('with the origin guard', () => {
+      let app: TestApp;
+      let all: TestApp;
+      let host: string;
+      const guarded = createPolicy({ ...mainOptions, guard: { hosts: ['127.0.0.1:*', 'localhost:*'] } });
+      beforeAll(async () => {
+        app = await adapter.start(guarded);
+        all = await adapter.start(createPolicy({ ...mainOptions, guard: { crossOrigin: 'all' } }));
+        host = new URL(app.baseUrl).host;
+      });
+      afterAll(async () => {
+        await app.close();
+        await all.close();
+      });
+      beforeEach(() => {
+        for (const a of [app, all]) {
+          a.counts.handler = 0;
+          a.counts.auth = 0;
+        }
+      });
+
+      it.each([
+        { desc: 'a POST from an unlisted cross-site page', method: 'POST', headers: [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']] },
+        { desc: 'a PUT from an unlisted origin, old browser (no Sec-Fetch-Site)', method: 'PUT', headers: [['Origin', EVIL]] },
+        { desc: 'a DELETE from an unlisted origin', method: 'DELETE', headers: [['Origin', TENANT], ['Sec-Fetch-Site', 'cross-site']] },
+        { desc: 'a POST from an unlisted sibling subdomain (same-site)', method: 'POST', headers: [['Origin', 'https://blog.example.com'], ['Sec-Fetch-Site', 'same-site']] },
+        { desc: 'a form POST from a sandboxed page (Origin: null)', method: 'POST', headers: [['Origin', 'null'], ['Sec-Fetch-Site', 'cross-site']] },
+        { desc: 'a WebSocket handshake from an unlisted origin', method: 'GET', headers: [['Origin', EVIL], ['Upgrade', 'websocket'], ['Connection', 'Upgrade'], ['Sec-WebSocket-Version', '13'], ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ==']] },
+      ] as { desc: string; method: string; headers: HeaderLine[] }[])('rejects $desc with 403, no CORS headers and a short body; the app and its auth never run', async ({ method, headers }) => {
+        const res = await send(app.baseUrl, { method, path: '/ok', headers });
+        expect(res.status).toBe(403);
+        expect(res.cors).toEqual({});
+        expect(res.body).toMatch(/^Forbidden: cross-origin request rejected/);
+        expect(app.counts).toEqual({ handler: 0, auth: 0 });
+      });
+
+      it.each([
+        { desc: 'a POST from the listed origin', headers: [['Origin', APP], ['Sec-Fetch-Site', 'same-site']], cors: true },
+        { desc: 'a POST from a same-origin page (Sec-Fetch-Site: same-origin)', headers: (h: string) => [['Origin', `http://${h}`], ['Sec-Fetch-Site', 'same-origin']], cors: false },
+        { desc: 'a POST whose Origin names the request\'s own host (no Sec-Fetch-Site)', headers: (h: string) => [['Origin', `http://${h}`]], cors: false },
+        { desc: 'a POST with neither header (curl, server to server)', headers: [], cors: false },
+      ] as { desc: string; headers: HeaderLine[] | ((h: string) => HeaderLine[]); cors: boolean }[])('lets $desc reach the app', async ({ headers, cors }) => {
+        const res = await send(app.baseUrl, { method: 'POST', path: '/ok', headers: typeof headers === 'function' ? headers(host) : headers });
+        expect(res.status).toBe(200);
+        expect(res.body).toBe('ok');
+        expect(res.header('access-control-allow-origin')).toBe(cors ? APP : undefined);
+        expect(app.counts).toEqual({ handler: 1, auth: 1 });
+      });
+
+      it('rejects a rebinding Host (a page under another name resolving to this server) with 403', async () => {
+        const res = await send(app.baseUrl, { method: 'GET', path: '/ok', headers: [['Host', 'rebind.test:8080']] });
+        expect(res.status).toBe(403);
+        expect(res.body).toMatch(/^Forbidden: this server does not answer to that Host/);
+        expect(app.counts).toEqual({ handler: 0, auth: 0 });
+      });
+
+      it('with crossOrigin: "all", rejects a GET from an unlisted origin and lets the listed one through', async () => {
+        const rejected = await send(all.baseUrl, { method: 'GET', path: '/ok', headers: [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']] });
+        expect(rejected.status).toBe(403);
+        expect(all.counts.handler).toBe(0);
+        const allowed = await send(all.baseUrl, { method: 'GET', path: '/ok', headers: [['Origin', APP], ['Sec-Fetch-Site', 'cross-site']] });
+        expect([allowed.status, allowed.header('access-control-allow-origin')]).toEqual([200, APP]);
+        expect(all.counts.handler).toBe(1);
+      });
+    });
+
     describe('with preflightStatus 200', () => {
       let app: TestApp;
       beforeAll(async () => {

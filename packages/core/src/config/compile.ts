@@ -5,6 +5,7 @@
  */
 import type { CompiledConfig } from '../compiled.js';
 import type { CorsOptions, NormalizedConfig, Policy } from '../types.js';
+import { validateGuard } from './guard.js';
 import { validateHooks } from './hooks.js';
 import { validateAllowedHeaders, validateExposedHeaders, validateMethods } from './lists.js';
 import { checkOptionNames, readBoolean } from './options.js';
@@ -38,6 +39,7 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
   const cache = validateOriginCache(o, p);
   const resolverTimeout = validateResolverTimeout(o, p);
   const fallback = validateReportOnly(o, hooks.onDecision !== undefined, p, compileFallback);
+  const guard = validateGuard(o, p);
   p.throwIfAny();
   if (hooks.onWarning) for (const w of p.warnings) hooks.onWarning(w);
 
@@ -57,6 +59,7 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
     privateNetwork,
     reportOnly: fallback !== undefined,
     debug: hooks.debug,
+    guard: guard?.normalized,
   });
   return Object.freeze({
     originMode: origins.originMode,
@@ -80,6 +83,7 @@ export function compile(options: unknown, compileFallback: (o: CorsOptions) => P
     cache,
     resolverTimeout,
     fallback,
+    guard: guard?.compiled,
     warnings: Object.freeze([...p.warnings]),
     config,
   });

@@ -26,6 +26,7 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'debug',
   'originCache',
   'resolverTimeout',
+  'guard',
 ]);
 
 /** Names used by other CORS libraries, with what to write in Corsica instead. */

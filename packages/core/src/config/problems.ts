@@ -51,6 +51,9 @@ export type ProblemCode =
   | 'preflightStatus.invalid'
   | 'reportOnly.missing-fallback'
   | 'reportOnly.missing-reporter'
+  | 'guard.invalid-host'
+  | 'guard.empty-hosts'
+  | 'guard.public-suffix-wildcard'
   | 'env.invalid'
   | 'env.production-needs-allowlist';
 

@@ -1,7 +1,8 @@
 /**
  * What a policy does with each request, top to bottom:
  *
- * 1. classify (not CORS, actual, preflight) and read the `Origin` ({@link readOrigin});
+ * 1. classify (not CORS, actual, preflight) and read the `Origin` ({@link readOrigin}); with
+ *    `guard`, check `Host`, `Sec-Fetch-Site` and `Origin` first ({@link checkGuard});
  * 2. check the origin: static entries first, remembered per origin, then request-scoped
  *    predicates, then the other predicates (asked now by `decide`, through the resolver cache
  *    by `decideAsync`);
@@ -18,14 +19,17 @@ import { isForbiddenRequestHeader } from '../spec.js';
 import type { Decision, OriginMatch, Policy, RequestFacts } from '../types.js';
 import { isPreflight, oneValue, readOrigin } from './classify.js';
 import { DecisionTable, remember } from './decisions.js';
+import type { GuardVerdict } from './guard.js';
+import { checkGuard } from './guard.js';
 import type { OriginVerdict } from './origin-check.js';
 import { checkStaticEntries, isMatch, runPredicatesNow } from './origin-check.js';
 import { checkHeaders, checkMethod } from './preflight.js';
 import { ResolverCache } from './resolver-cache.js';
 
-/** Filled in by an evaluation when given: how the origin matched (for `explain`). */
+/** Filled in by an evaluation when given: how the origin matched, what the guard said (for `explain`). */
 export interface Trace {
   match?: OriginMatch;
+  guard?: GuardVerdict;
 }
 
 /** What a policy does per request, built once from the compiled options. */
@@ -85,8 +89,20 @@ export function createPipeline(c: CompiledConfig): Pipeline {
   /** Steps 1 to 4; `ask` answers for the cacheable predicates. Synchronous unless `ask` is not. */
   const evaluateWith = (req: RequestFacts, ask: (origin: string) => OriginVerdict | Promise<OriginVerdict>, trace: Trace | undefined): Decision | Promise<Decision> => {
     const origin = readOrigin(req);
+    const preflight = origin !== undefined && isPreflight(req);
+    if (c.guard !== undefined) {
+      const said = checkGuard(c.guard, req, origin, preflight);
+      if (trace !== undefined) trace.guard = said;
+      if (said === 'host-not-allowed' || said === 'cross-origin-rejected') return table.rejected(origin === undefined ? 'not-cors' : 'actual', said);
+      if (said === 'origin-decides') {
+        // only the allowlist can let this cross-origin request reach the app
+        const listed = (v: OriginVerdict): Decision => (isMatch(v) ? finish(req, 'actual', origin as string, v, trace) : table.rejected('actual', 'cross-origin-rejected'));
+        const verdict = checkOriginNow(origin as string) ?? ask(origin as string);
+        return verdict instanceof Promise ? verdict.then(listed) : listed(verdict);
+      }
+    }
     if (origin === undefined) return table.notCors;
-    const kind = isPreflight(req) ? 'preflight' : 'actual';
+    const kind = preflight ? 'preflight' : 'actual';
     if (typeof origin !== 'string') return table.denied(kind, origin.reason);
     const verdict = checkOriginNow(origin) ?? ask(origin);
     return verdict instanceof Promise ? verdict.then((v) => finish(req, kind, origin, v, trace)) : finish(req, kind, origin, verdict, trace);

@@ -4,7 +4,7 @@
  * @see https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
  * @module
  */
-import type { Decision, PreflightDecision } from '../types.js';
+import type { AnsweredDecision, Decision } from '../types.js';
 
 /** A Node-style response (`http.ServerResponse`, Express, Koa's `ctx.res`). */
 export interface HeaderSetter {
@@ -118,11 +118,16 @@ function isEmpty(headers: Readonly<Record<string, string>>): boolean {
   return true;
 }
 
-/** A finished preflight answer as a Web `Response` (no body). */
-export function preflightResponse(decision: PreflightDecision): Response {
+/**
+ * A decision the adapter answers itself (a preflight, or a request the origin guard rejected) as
+ * a Web `Response`: its status and headers, and the guard's short plain-text body.
+ */
+export function answerResponse(decision: AnsweredDecision): Response {
   // a plain record: a Headers object and one set() per name cost more on Node (docs/benchmarks.md)
   const headers: Record<string, string> = { ...decision.headers };
   const vary = mergeVary(undefined, decision.vary);
   if (vary !== undefined) headers['Vary'] = vary;
-  return new Response(null, { status: decision.status, headers });
+  if (decision.body === undefined) return new Response(null, { status: decision.status, headers });
+  headers['Content-Type'] = 'text/plain; charset=utf-8';
+  return new Response(decision.body, { status: decision.status, headers });
 }

@@ -70,6 +70,9 @@ export const CONFIG_FAULTS: Readonly<Record<ProblemCode, ConfigFault>> = {
   'preflightStatus.invalid': { desc: 'a preflight status of 302', options: { origin: PAGE, preflightStatus: 302 }, path: 'preflightStatus', option: 'preflightStatus' },
   'reportOnly.missing-fallback': { desc: 'report-only without a fallback', options: { origin: PAGE, reportOnly: {}, onDecision: noop }, path: 'reportOnly', option: 'reportOnly' },
   'reportOnly.missing-reporter': { desc: 'report-only without onDecision', options: { origin: PAGE, reportOnly: { fallback: { origin: '*' } } }, path: 'onDecision', option: 'onDecision' },
+  'guard.invalid-host': { desc: 'a URL in guard.hosts', options: { origin: PAGE, guard: { hosts: ['https://api.example.com/'] } }, path: 'guard.hosts[0]', option: 'guard.hosts' },
+  'guard.empty-hosts': { desc: 'an empty guard.hosts', options: { origin: PAGE, guard: { hosts: [] } }, path: 'guard.hosts', option: 'guard.hosts' },
+  'guard.public-suffix-wildcard': { desc: 'guard.hosts over a public suffix', options: { origin: PAGE, guard: { hosts: ['*.vercel.app'] } }, path: 'guard.hosts[0]', option: 'guard.hosts' },
   'env.invalid': { desc: 'CORS_CREDENTIALS=yes in the environment', env: { CORS_ORIGINS: PAGE, CORS_CREDENTIALS: 'yes' }, path: 'env.CORS_CREDENTIALS', option: 'CORS_CREDENTIALS' },
   'env.production-needs-allowlist': { desc: 'NODE_ENV=production without CORS_ORIGINS', env: { NODE_ENV: 'production' }, path: 'env.CORS_ORIGINS', option: 'CORS_ORIGINS' },
 };
