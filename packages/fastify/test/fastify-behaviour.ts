@@ -9,7 +9,7 @@ import { ALLOWED_ACTUAL_HEADERS, ALLOWED_PREFLIGHT_HEADERS, APP, EVIL, describeA
 import cors from '../src/index.js';
 import type { FastifyCorsOptions } from '../src/index.js';
 import type { Factory } from './app.js';
-import { listen, startAppWith, startPerRouteWith } from './app.js';
+import { VARY_REPLACEMENTS, listen, startAppWith, startPerRouteWith } from './app.js';
 
 const PARTNER = 'https://partner.example.org';
 
@@ -25,6 +25,7 @@ export function describeFastify(label: string, create: Factory): void {
         await app.close();
       }
     },
+    varyReplacements: VARY_REPLACEMENTS,
   });
 
   const policy = createPolicy(mainOptions);

@@ -4,13 +4,14 @@ import { ALLOWED_ACTUAL_HEADERS, APP, describeAdapter, mainOptions, send } from 
 import type { TestApp } from '@corsica/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cors } from '../src/index.js';
-import { KOA, startApp, startPerRoute } from './app.js';
+import { KOA, VARY_REPLACEMENTS, startApp, startPerRoute } from './app.js';
 
 for (const version of KOA) {
   describeAdapter(`@corsica/koa on ${version.name}`, {
     start: (...policies) => startApp(version, policies.map((policy) => cors(policy))),
     startPerRoute: (publicPolicy, mainPolicy) => startPerRoute(version, publicPolicy, mainPolicy),
     create: (options) => cors(options as CorsOptions),
+    varyReplacements: VARY_REPLACEMENTS,
   });
 }
 

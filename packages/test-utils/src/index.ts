@@ -7,7 +7,7 @@
 export { TEST_MAX_HEADER_SIZE, listen, send, sendRaw } from './http.js';
 export type { HeaderLine, Started, TestRequest, TestResponse } from './http.js';
 export { fetchListener, serveFetch } from './node-bridge.js';
-export { suiteRoutes } from './routes.js';
+export { NODE_VARY_REPLACEMENTS, suiteRoutes } from './routes.js';
 export type { SuiteRoutes } from './routes.js';
 export type { FetchHandler, FetchListenerOptions } from './node-bridge.js';
 export {
