@@ -10,3 +10,4 @@ export { isPolicy } from './compile.js';
 export { decideRequest } from './engine.js';
 export { decideOnce, factsFromFetchRequest, factsFromNodeRequest, preflightResponse, recordDecision, recordedDecision, toPolicy, withCorsHeaders } from './facts.js';
 export type { DecideOnceOptions, NodeRequestLike } from './facts.js';
+export { keepVary, type VaryKeeperTarget } from './keep-vary.js';
