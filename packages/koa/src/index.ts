@@ -4,7 +4,7 @@
  * @module
  */
 import { applyCorsHeaders } from '@corsica/core';
-import { decideOnce, factsFromNodeRequest, mergeVary } from '@corsica/core/adapter';
+import { decideOnce, factsFromNodeRequest, keepVary, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { koaSource } from './compat.js';
@@ -118,6 +118,8 @@ function answer(ctx: ParameterizedContext<CorsState>, next: Next, decision: Deci
     if (status !== 204) ctx.body = '';
     return undefined;
   }
+  // later middleware may replace Vary (ctx.set('Vary', ...)): keep what the answer varies on
+  keepVary(ctx.res, decision.vary);
   return next().then(undefined, (error: unknown) => {
     keepOnError(error, decision);
     throw error;

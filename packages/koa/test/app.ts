@@ -79,7 +79,8 @@ export async function startApp(version: KoaVersion, before: CorsOptions | Policy
       Object.entries(NODE_VARY_REPLACEMENTS).map(([way, answer]): [string, Middleware] => [
         `GET /vary/${way}`,
         (ctx) => {
-          // the handler answers on the Node response itself
+          // the handler answers on the Node response itself (Koa's status is 404 until a body is set)
+          ctx.status = 200;
           ctx.respond = false;
           answer(ctx.res, routes.vary());
         },
