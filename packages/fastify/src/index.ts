@@ -105,6 +105,19 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
       .catch(next);
   });
 
+  // Over HTTP/2, Node's writeHead(status, headers) stores Fastify's reply headers without calling
+  // res.setHeader, so keepVary never sees a Vary the handler put on the reply: merge it back here.
+  if (fastify.initialConfig.http2 === true) {
+    fastify.addHook('onSend', function corsicaOnSendHttp2(request, reply, payload, next) {
+      const decision = request.cors;
+      if (decision !== null && decision.vary.length > 0) {
+        const vary = mergeVary(reply.getHeader('vary'), decision.vary);
+        if (vary !== undefined) reply.header('Vary', vary);
+      }
+      next(null, payload);
+    });
+  }
+
   done();
 };
 

@@ -20,9 +20,14 @@ function withBigHeaders(factory: typeof Fastify5): Factory {
   return () => factory({ serverFactory: (handler) => http.createServer({ maxHeaderSize: TEST_MAX_HEADER_SIZE }, handler) }) as unknown as FastifyInstance;
 }
 
-export const VERSIONS: readonly { readonly label: string; readonly create: Factory; readonly major: number }[] = [
-  { label: 'Fastify 5', create: withBigHeaders(Fastify5), major: 5 },
-  { label: 'Fastify 4', create: withBigHeaders(Fastify4 as unknown as typeof Fastify5), major: 4 },
+/** Builds a Fastify app served over cleartext HTTP/2 (`http2: true`). */
+function overHttp2(factory: typeof Fastify5): Factory {
+  return () => factory({ http2: true }) as unknown as FastifyInstance;
+}
+
+export const VERSIONS: readonly { readonly label: string; readonly create: Factory; readonly createHttp2: Factory; readonly major: number }[] = [
+  { label: 'Fastify 5', create: withBigHeaders(Fastify5), createHttp2: overHttp2(Fastify5), major: 5 },
+  { label: 'Fastify 4', create: withBigHeaders(Fastify4 as unknown as typeof Fastify5), createHttp2: overHttp2(Fastify4 as unknown as typeof Fastify5), major: 4 },
 ];
 
 /** Listens on 127.0.0.1:0 and answers the base URL. */
