@@ -143,13 +143,13 @@ function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, de
   // reply.getHeader() and getHeaders() read the Node response's headers too; reply.hijack() keeps them.
   const raw = reply.raw;
   applyCorsHeaders(raw, decision);
+  keepVary(raw, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
   if (decision.kind === 'preflight') {
     const cacheControl = decision.allowed ? cacheControlOf(policy) : undefined;
     if (cacheControl !== undefined) reply.header('Cache-Control', cacheControl);
     reply.code(decision.status ?? 204).send();
     return;
   }
-  keepVary(raw, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
   next();
 }
 

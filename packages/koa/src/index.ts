@@ -110,6 +110,9 @@ function answer(ctx: ParameterizedContext<CorsState>, next: Next, decision: Deci
   }
   // Koa keeps no copy of the headers: ctx.response reads ctx.res, so both stay in step.
   applyCorsHeaders(ctx.res, decision);
+  // later middleware, or earlier middleware on the way out, may replace Vary (ctx.set('Vary', ...)):
+  // keep what the answer varies on
+  keepVary(ctx.res, decision.vary);
   if (decision.kind === 'preflight') {
     const status = decision.status ?? 204;
     ctx.status = status;
@@ -118,8 +121,6 @@ function answer(ctx: ParameterizedContext<CorsState>, next: Next, decision: Deci
     if (status !== 204) ctx.body = '';
     return undefined;
   }
-  // later middleware may replace Vary (ctx.set('Vary', ...)): keep what the answer varies on
-  keepVary(ctx.res, decision.vary);
   return next().then(undefined, (error: unknown) => {
     keepOnError(error, decision);
     throw error;
