@@ -15,6 +15,10 @@ describe('keepVary', () => {
     { desc: 'an array', set: ['Accept-Encoding', 'Cookie'], want: 'Accept-Encoding, Cookie, Origin' },
     { desc: 'a value that already holds the names', set: 'origin, Accept-Encoding', want: 'origin, Accept-Encoding' },
     { desc: 'Vary: *', set: '*', want: '*' },
+    { desc: 'a list holding *', set: 'Cookie, *', want: 'Cookie, *' },
+    { desc: 'a name that only contains Origin', set: 'X-Origin-Id, Origins', want: 'X-Origin-Id, Origins, Origin' },
+    { desc: 'an empty value', set: ' ', want: 'Origin' },
+    { desc: 'a number', set: 7, want: '7, Origin' },
   ])('merges the names into $desc', ({ set, want }) => {
     const res = response();
     res.setHeader('Vary', 'Origin');
