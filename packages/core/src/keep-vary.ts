@@ -128,11 +128,14 @@ function keeperOf(names: readonly string[]): Keeper {
 export function keepVary(res: VaryKeeperTarget, names: readonly string[]): void {
   if (names.length === 0) return;
   const keeper = keeperOf(names);
-  if (res.setHeader === keeper.setHeader) return;
   const target = res as { setHeader: SetHeader; removeHeader: RemoveHeader };
-  if (Object.hasOwn(res, 'setHeader') || Object.hasOwn(res, 'removeHeader')) {
+  const current = target.setHeader;
+  if (current === keeper.setHeader) return;
+  // two loads the inline caches answer, where Object.hasOwn is a runtime call on every request
+  const inherited = Object.getPrototypeOf(res) as VaryKeeperTarget;
+  if (current !== inherited.setHeader || target.removeHeader !== inherited.removeHeader) {
     // something (another keeper, an instrumentation) put its own methods here first: call them
-    const chained = makeKeeper(Object.isFrozen(names) ? names : Object.freeze([...names]), { setHeader: target.setHeader, removeHeader: target.removeHeader });
+    const chained = makeKeeper(Object.isFrozen(names) ? names : Object.freeze([...names]), { setHeader: current, removeHeader: target.removeHeader });
     target.setHeader = chained.setHeader;
     target.removeHeader = chained.removeHeader;
     return;
