@@ -144,10 +144,12 @@ function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) =
   }
   req.cors = decision;
   applyCorsHeaders(res, decision);
-  // the app may replace Vary after this (res.set('Vary', ...)): keep what the answer varies on.
-  // Preflights too, though they end here: every response then has the same shape.
-  keepVary(res, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
-  if (decision.kind !== 'preflight') return next();
+  if (decision.kind !== 'preflight') {
+    // the app may replace Vary after this (res.set('Vary', ...)): keep what the answer varies on.
+    // A preflight is ended right here, before any other code can touch it.
+    keepVary(res, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
+    return next();
+  }
   const status = decision.status ?? 204;
   res.statusCode = status;
   // 204 must not carry Content-Length; any other empty answer says its length.
