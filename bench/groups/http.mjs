@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import autocannon from 'autocannon';
-import { FRAMEWORKS, HTTP_SIZE } from '../http/apps.mjs';
+import { FRAMEWORKS, HTTP_SIZE, beforeBuild } from '../http/apps.mjs';
 import * as fx from '../lib/fixtures.mjs';
 import { QUICK, median } from '../lib/measure.mjs';
 import { checkSubject } from '../lib/sanity.mjs';
@@ -89,7 +89,9 @@ export async function run() {
   const frameworks = Object.entries(FRAMEWORKS).filter(([name]) => !ONLY || ONLY.includes(name));
   for (const [framework, spec] of frameworks) {
     const servers = {};
-    for (const variant of spec.variants) {
+    // BENCH_BEFORE_<FRAMEWORK>: another Corsica build alternates with the installed one
+    const wanted = beforeBuild(framework) === undefined || !['express', 'fastify', 'koa'].includes(framework) ? spec.variants : [...spec.variants, 'before'];
+    for (const variant of wanted) {
       try {
         servers[variant] = await startServer(framework, variant);
       } catch (error) {
@@ -98,7 +100,7 @@ export async function run() {
         process.stderr.write(`  http ${why} (left out)\n`);
       }
     }
-    const variants = spec.variants.filter((v) => servers[v]);
+    const variants = wanted.filter((v) => servers[v]);
     if (!servers.baseline || !servers.corsica) {
       for (const s of Object.values(servers)) await stopServer(s);
       continue;
@@ -131,7 +133,7 @@ export async function run() {
             traffic: trafficName,
             connections,
             variant,
-            label: variant === 'native' ? spec.native : variant === 'corsica' ? `@corsica/${framework}` : 'no CORS',
+            label: variant === 'native' ? spec.native : variant === 'corsica' ? `@corsica/${framework}` : variant === 'before' ? `@corsica/${framework} (before)` : 'no CORS',
             rps: Math.round(median(runs[variant])),
             runs: runs[variant].map(Math.round),
             cpuUsPerRequest: Math.round(median(cpu[variant]) * 100) / 100,

@@ -5,7 +5,24 @@
  * the others let their CORS middleware answer preflights before routing.
  */
 import { createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import * as fx from '../lib/fixtures.mjs';
+
+/**
+ * The Corsica adapter a variant runs: `corsica` the installed build, `before` another build of it
+ * named by `BENCH_BEFORE_<FRAMEWORK>` (a dist/index.js path), for before/after comparisons in one run.
+ */
+export function beforeBuild(framework) {
+  return process.env[`BENCH_BEFORE_${framework.toUpperCase()}`];
+}
+
+function corsicaAdapter(framework, variant) {
+  return variant === 'before' ? import(pathToFileURL(beforeBuild(framework)).href) : import(`@corsica/${framework}`);
+}
+
+function isCorsica(variant) {
+  return variant === 'corsica' || variant === 'before';
+}
 
 /** Allowlist size for HTTP traffic: a realistic handful of origins plus the pattern. */
 export const HTTP_SIZE = 10;
@@ -31,7 +48,7 @@ async function expressApp(variant) {
   app.disable('x-powered-by');
   app.set('etag', false);
   if (variant === 'native') app.use((await import('cors')).default(fx.corsArrayOptions(HTTP_SIZE)));
-  if (variant === 'corsica') app.use((await import('@corsica/express')).cors(fx.corsicaOptions(HTTP_SIZE)));
+  if (isCorsica(variant)) app.use((await corsicaAdapter('express', variant)).cors(fx.corsicaOptions(HTTP_SIZE)));
   app.get('/', (req, res) => res.type('text').send('ok'));
   if (variant === 'baseline') app.options('/', (req, res) => res.status(204).end());
   return listen(createServer(app));
@@ -41,8 +58,8 @@ async function fastifyApp(variant) {
   const { default: Fastify } = await import('fastify');
   const app = Fastify({ logger: false });
   if (variant === 'native') await app.register((await import('@fastify/cors')).default, fx.fastifyCorsOptions(HTTP_SIZE));
-  if (variant === 'corsica') {
-    const mod = await import('@corsica/fastify');
+  if (isCorsica(variant)) {
+    const mod = await corsicaAdapter('fastify', variant);
     await app.register(mod.default ?? mod.cors, fx.corsicaOptions(HTTP_SIZE));
   }
   app.get('/', async (request, reply) => reply.type('text/plain').send('ok'));
@@ -66,7 +83,7 @@ async function koaApp(variant) {
   const { default: Koa } = await import('koa');
   const app = new Koa();
   if (variant === 'native') app.use((await import('@koa/cors')).default(fx.koaCorsOptions(HTTP_SIZE)));
-  if (variant === 'corsica') app.use((await import('@corsica/koa')).cors(fx.corsicaOptions(HTTP_SIZE)));
+  if (isCorsica(variant)) app.use((await corsicaAdapter('koa', variant)).cors(fx.corsicaOptions(HTTP_SIZE)));
   app.use((ctx) => {
     if (ctx.method === 'OPTIONS') {
       ctx.status = 204;

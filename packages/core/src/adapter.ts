@@ -17,3 +17,5 @@ export type { HeaderSetter, HeaderTarget } from './request/write.js';
 export { MAX_ORIGIN_LENGTH } from './request/origin.js';
 export { MAX_EMPTY_ELEMENTS, MAX_METHOD_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from './request/header-list.js';
 export { MAX_AGE_CAPS } from './spec.js';
+export { keepVary } from './request/keep-vary.js';
+export type { VaryKeeperTarget } from './request/keep-vary.js';

@@ -12,7 +12,7 @@ export { guardUpgrade, socketIoAllowRequest, wsVerifyClient } from './request/up
 export type { HeaderSetter, HeaderTarget } from './request/write.js';
 export { CorsConfigError } from './config/problems.js';
 export type { ConfigProblem, ConfigWarning, ProblemCode, WarningCode } from './config/problems.js';
-export { OriginCallbackError } from './request/origin-callback-error.js';
+export { OriginCallbackError } from './origin-callback-error.js';
 export type {
   ActualDecision,
   AnsweredDecision,

@@ -4,19 +4,19 @@
  */
 
 /** @see https://fetch.spec.whatwg.org/#cors-safelisted-method */
-export const SAFELISTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
+export const SAFELISTED_METHODS: ReadonlySet<string> = /* @__PURE__ */ new Set(['GET', 'HEAD', 'POST']);
 
 /** Methods a browser upper-cases before sending; all others keep their case (`patch` stays `patch`).
  * @see https://fetch.spec.whatwg.org/#concept-method-normalize */
-export const NORMALIZED_METHODS: ReadonlySet<string> = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+export const NORMALIZED_METHODS: ReadonlySet<string> = /* @__PURE__ */ new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
 /** Scripts cannot send these methods, so allowing them is always a mistake.
  * @see https://fetch.spec.whatwg.org/#forbidden-method */
-export const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE', 'TRACK']);
+export const FORBIDDEN_METHODS: ReadonlySet<string> = /* @__PURE__ */ new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 /** Header names scripts cannot set (lower case); `proxy-*` and `sec-*` are checked by prefix.
  * @see https://fetch.spec.whatwg.org/#forbidden-request-header */
-export const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+export const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'accept-charset',
   'accept-encoding',
   'access-control-request-headers',
@@ -50,7 +50,7 @@ export function isForbiddenRequestHeader(lowerName: string): boolean {
 
 /** Response headers a script can always read; listing them in `exposedHeaders` changes nothing.
  * @see https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name */
-export const ALWAYS_READABLE_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+export const ALWAYS_READABLE_RESPONSE_HEADERS: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'cache-control',
   'content-language',
   'content-length',
@@ -62,10 +62,10 @@ export const ALWAYS_READABLE_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
 
 /** Response headers a browser never exposes to scripts, whatever the server says.
  * @see https://fetch.spec.whatwg.org/#forbidden-response-header-name */
-export const NEVER_EXPOSED_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'set-cookie2']);
+export const NEVER_EXPOSED_RESPONSE_HEADERS: ReadonlySet<string> = /* @__PURE__ */ new Set(['set-cookie', 'set-cookie2']);
 
 /** Browser caps on `Access-Control-Max-Age`, in seconds. */
-export const MAX_AGE_CAPS = Object.freeze({ chromium: 7200, firefox: 86400, safari: 600 });
+export const MAX_AGE_CAPS = /* @__PURE__ */ Object.freeze({ chromium: 7200, firefox: 86400, safari: 600 });
 
 /** Largest `maxAge` Corsica accepts: Firefox's cap; nobody caches longer. */
 export const MAX_AGE_LIMIT = 86400;

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyCorsHeaders } from '@corsica/core';
-import { decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core/adapter';
+import { decideOnce, factsFromNodeRequest, isPolicy, keepVary, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import { DISABLED, policySource } from './compat.js';
 import type { CorsOptionsDelegate, CorsPackageOptions } from './compat.js';
@@ -42,6 +42,9 @@ export type CorsRequest = IncomingMessage & { cors?: Decision };
  * ```
  */
 export type CorsMiddleware = (req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** What a delegate's answers vary on: the delegate picks by request, usually by Origin. */
+const VARY_ORIGIN: readonly string[] = Object.freeze(['Origin']);
 
 // Where each request was decided (Express's mount path), to tell the documented per-route
 // recipe (path-specific middleware first, global after) from a misordered or doubled stack.
@@ -106,39 +109,48 @@ export function cors(input?: unknown): CorsMiddleware {
   }
   if (isPolicy(source)) {
     return function corsica(req, res, next) {
-      decide(source, req, res, next);
+      decide(source, req, res, next, false);
     };
   }
   return function corsicaDelegated(req, res, next) {
     source(req)
       .then((chosen) => {
         // the delegate picks by request (usually by Origin), so every answer varies on it
-        const vary = mergeVary(res.getHeader('Vary'), ['Origin']);
+        const vary = mergeVary(res.getHeader('Vary'), VARY_ORIGIN);
         if (vary !== undefined) res.setHeader('Vary', vary);
-        if (chosen === DISABLED) next();
-        else decide(chosen, req, res, next);
+        if (chosen !== DISABLED) return decide(chosen, req, res, next, true);
+        keepVary(res, VARY_ORIGIN);
+        next();
       })
       .catch(next);
   };
 }
 
-function decide(policy: Policy, req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void): void {
+function decide(policy: Policy, req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, delegated: boolean): void {
   const here = mountPath(req);
   const earlier = (req as Marked)[DECIDED_AT];
   const result = decideOnce(policy, req, factsFromNodeRequest(req), { expected: earlier !== undefined && here.length < earlier.length });
   if (result !== undefined) (req as Marked)[DECIDED_AT] = here;
   // the headers may have been sent while the decision was pending: hand that error to Express
-  if (result instanceof Promise) result.then((decision) => answer(req, res, next, decision)).catch(next);
-  else answer(req, res, next, result);
+  if (result instanceof Promise) result.then((decision) => answer(req, res, next, decision, delegated)).catch(next);
+  else answer(req, res, next, result, delegated);
 }
 
-function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, decision: Decision | undefined): void {
+function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, decision: Decision | undefined, delegated: boolean): void {
   // undefined: another Corsica middleware decided this request, and its headers stand
-  if (decision === undefined) return next();
+  if (decision === undefined) {
+    if (delegated) keepVary(res, VARY_ORIGIN);
+    return next();
+  }
   req.cors = decision;
   applyCorsHeaders(res, decision);
+  if (decision.status === undefined) {
+    // the app may replace Vary after this (res.set('Vary', ...)): keep what the answer varies on.
+    // A preflight or a rejection is ended right here, before any other code can touch it.
+    keepVary(res, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
+    return next();
+  }
   // a preflight, or a request the origin guard rejected: answered here, the app never runs
-  if (decision.status === undefined) return next();
   const status = decision.status;
   res.statusCode = status;
   if (decision.body !== undefined) {

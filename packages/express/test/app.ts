@@ -5,10 +5,10 @@
  */
 import http from 'node:http';
 import type { CorsOptions, Policy } from '@corsica/core';
-import type { Express, RequestHandler } from 'express';
+import type { Express, RequestHandler, Response } from 'express';
 import express5 from 'express';
 import express4 from 'express4';
-import { TEST_MAX_HEADER_SIZE, listen, suiteRoutes } from '@corsica/test-utils';
+import { NODE_VARY_REPLACEMENTS, TEST_MAX_HEADER_SIZE, listen, suiteRoutes } from '@corsica/test-utils';
 import type { Started, TestApp } from '@corsica/test-utils';
 import { cors } from '../src/index.js';
 
@@ -23,6 +23,16 @@ export const EXPRESS: readonly ExpressVersion[] = [
   { name: 'Express 4', major: 4, create: () => express4() },
   { name: 'Express 5', major: 5, create: () => express5() },
 ];
+
+/** Express's own ways to replace the whole `Vary` (`GET /vary/<way>`), beside `NODE_VARY_REPLACEMENTS`. */
+const EXPRESS_VARY_REPLACEMENTS: Readonly<Record<string, (res: Response) => void>> = {
+  'res.set': (res) => res.set('Vary', 'Accept-Encoding'),
+  'res.header': (res) => res.header('vary', 'Accept-Encoding'),
+  'res.set-object': (res) => res.set({ Vary: 'Accept-Encoding' }),
+};
+
+/** Every way the Express test app replaces `Vary`, for the adapter suite's `varyReplacements`. */
+export const VARY_REPLACEMENTS = [...Object.keys(EXPRESS_VARY_REPLACEMENTS), ...Object.keys(NODE_VARY_REPLACEMENTS)];
 
 /**
  * Starts an app with `before` (cors middlewares, or options/a policy for one `cors()`) mounted
@@ -55,6 +65,15 @@ export async function startApp(version: ExpressVersion, before: CorsOptions | Po
     res.vary('Accept-Encoding');
     res.send(routes.vary());
   });
+  for (const [way, replace] of Object.entries(EXPRESS_VARY_REPLACEMENTS)) {
+    app.get(`/vary/${way}`, (_req, res) => {
+      replace(res);
+      res.send(routes.vary());
+    });
+  }
+  for (const [way, answer] of Object.entries(NODE_VARY_REPLACEMENTS)) {
+    app.get(`/vary/${way}`, (_req, res) => answer(res, routes.vary()));
+  }
   app.get('/decision', (req, res) => {
     res.send(routes.decision(req.cors));
   });

@@ -4,13 +4,14 @@ import type { CorsOptions, ErrorContext } from '@corsica/core';
 import { APP, describeAdapter, listen, mainOptions, send } from '@corsica/test-utils';
 import { describe, expect, it } from 'vitest';
 import { cors } from '../src/index.js';
-import { EXPRESS, servePerRoute, startApp, startPerRoute } from './app.js';
+import { EXPRESS, VARY_REPLACEMENTS, servePerRoute, startApp, startPerRoute } from './app.js';
 
 for (const version of EXPRESS) {
   describeAdapter(`@corsica/express on ${version.name}`, {
     start: (...policies) => startApp(version, policies.map((policy) => cors(policy))),
     startPerRoute: (publicPolicy, mainPolicy) => startPerRoute(version, publicPolicy, mainPolicy),
     create: (options) => cors(options as CorsOptions),
+    varyReplacements: VARY_REPLACEMENTS,
   });
 }
 

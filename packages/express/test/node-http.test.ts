@@ -1,8 +1,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPolicy } from '@corsica/core';
 import type { CorsMiddleware, CorsRequest } from '../src/index.js';
 import { cors } from '../src/index.js';
-import { APP, EVIL, TENANT, listen, mainOptions, send } from '@corsica/test-utils';
+import { APP, EVIL, NODE_VARY_REPLACEMENTS, TENANT, expectVary, listen, mainOptions, send } from '@corsica/test-utils';
 import type { Started } from '@corsica/test-utils';
 
 /** A plain node:http server: the handler runs as cors()'s `next`. */
@@ -55,5 +56,50 @@ describe.each([
     const denied = await send(server.baseUrl, { headers: [['Origin', EVIL]] });
     expect(denied.cors).toEqual({});
     expect(JSON.parse(denied.body)).toEqual({ reason: 'origin-not-allowed' });
+  });
+});
+
+describe.each([
+  { name: 'a sync policy', options: mainOptions, allowed: APP },
+  { name: 'an async origin resolver', options: { origin: async (origin: string) => origin === TENANT }, allowed: TENANT },
+])('plain node:http with $name: a handler that replaces Vary', ({ options, allowed }) => {
+  let server: Started;
+  beforeAll(async () => {
+    const middleware = cors(options);
+    server = await listen(
+      http.createServer((req, res) => {
+        middleware(req, res, () => {
+          const answer = NODE_VARY_REPLACEMENTS[(req.url ?? '/').slice(1)];
+          if (answer === undefined) res.end('ok');
+          else answer(res, 'ok');
+        });
+      }),
+    );
+  });
+  afterAll(() => server.close());
+
+  it.each(Object.keys(NODE_VARY_REPLACEMENTS).flatMap((way) => [{ way, origin: allowed }, { way, origin: EVIL }, { way, origin: undefined }]))(
+    'keeps Vary: Origin after $way, for origin $origin',
+    async ({ way, origin }) => {
+      const res = await send(server.baseUrl, { path: `/${way}`, headers: origin === undefined ? [] : [['Origin', origin]] });
+      expect(res.status).toBe(200);
+      expect(res.body).toBe('ok');
+      expect(res.header('access-control-allow-origin')).toBe(origin === allowed ? allowed : undefined);
+      expectVary(res, ['Accept-Encoding', 'Origin']);
+    },
+  );
+});
+
+describe('plain node:http with a "*" policy: a handler that replaces Vary', () => {
+  it.each(Object.keys(NODE_VARY_REPLACEMENTS))('sends only the app’s Vary after %s: the answer does not depend on Origin', async (way) => {
+    const middleware = cors(createPolicy({ origin: '*' }));
+    const server = await listen(http.createServer((req, res) => middleware(req, res, () => NODE_VARY_REPLACEMENTS[way]!(res, 'ok'))));
+    try {
+      const res = await send(server.baseUrl, { headers: [['Origin', EVIL]] });
+      expect(res.header('access-control-allow-origin')).toBe('*');
+      expectVary(res, ['Accept-Encoding']);
+    } finally {
+      await server.close();
+    }
   });
 });

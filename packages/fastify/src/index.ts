@@ -3,8 +3,8 @@
  * @module
  */
 import { CorsConfigError, applyCorsHeaders } from '@corsica/core';
-import { decideOnce, factsFromNodeRequest, isPolicy, mergeVary } from '@corsica/core/adapter';
-import type { CorsOptions, Decision, HeaderSetter, Policy } from '@corsica/core';
+import { decideOnce, factsFromNodeRequest, isPolicy, keepVary, mergeVary } from '@corsica/core/adapter';
+import type { CorsOptions, Decision, Policy } from '@corsica/core';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { DISABLED, cacheControlOf, pluginSource } from './compat.js';
@@ -91,42 +91,59 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
       return next(error as Error);
     }
     if (chosen === false || chosen === DISABLED) return next();
-    if (isPolicy(chosen)) return decide(chosen, request, reply, next);
+    if (isPolicy(chosen)) return decide(chosen, request, reply, next, false);
     chosen(request)
       .then((picked) => {
         // the delegator picks by request (usually by Origin), so every answer varies on it
-        const vary = mergeVary(reply.getHeader('vary'), ['Origin']);
-        if (vary !== undefined) reply.header('Vary', vary);
-        if (picked === DISABLED) next();
-        else decide(picked, request, reply, next);
+        const raw = reply.raw;
+        const vary = mergeVary(reply.getHeader('vary'), VARY_ORIGIN);
+        if (vary !== undefined) raw.setHeader('Vary', vary);
+        if (picked !== DISABLED) return decide(picked, request, reply, next, true);
+        keepVary(raw, VARY_ORIGIN);
+        next();
       })
       .catch(next);
   });
 
-  // The handler may have replaced Vary (`reply.header('Vary', ...)`): put the CORS names back.
-  fastify.addHook('onSend', function corsicaOnSend(request, reply, payload, next) {
-    const decision = request.cors;
-    if (decision !== null && decision.vary.length > 0) {
-      const vary = mergeVary(reply.getHeader('vary'), decision.vary);
-      if (vary !== undefined) reply.header('Vary', vary);
-    }
-    next(null, payload);
-  });
+  // Over HTTP/2, Node's writeHead(status, headers) stores Fastify's reply headers without calling
+  // res.setHeader, so keepVary never sees a Vary the handler put on the reply: merge it back here.
+  if (fastify.initialConfig.http2 === true) {
+    fastify.addHook('onSend', function corsicaOnSendHttp2(request, reply, payload, next) {
+      const decision = request.cors;
+      if (decision !== null && decision.vary.length > 0) {
+        const vary = mergeVary(reply.getHeader('vary'), decision.vary);
+        if (vary !== undefined) reply.header('Vary', vary);
+      }
+      next(null, payload);
+    });
+  }
 
   done();
 };
 
-function decide(policy: Policy, request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction): void {
+/** What a delegator's answers vary on: it picks by request, usually by Origin. */
+const VARY_ORIGIN: readonly string[] = Object.freeze(['Origin']);
+
+function decide(policy: Policy, request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction, delegated: boolean): void {
   const result = decideOnce(policy, request.raw, factsFromNodeRequest(request.raw));
-  if (result instanceof Promise) result.then((decision) => answer(policy, request, reply, decision, next)).catch(next);
-  else answer(policy, request, reply, result, next);
+  if (result instanceof Promise) result.then((decision) => answer(policy, request, reply, decision, next, delegated)).catch(next);
+  else answer(policy, request, reply, result, next, delegated);
 }
 
-function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, decision: Decision | undefined, next: HookHandlerDoneFunction): void {
+function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, decision: Decision | undefined, next: HookHandlerDoneFunction, delegated: boolean): void {
   // undefined: another Corsica plugin or middleware decided this request, and its headers stand
-  if (decision === undefined) return next();
+  if (decision === undefined) {
+    if (delegated) keepVary(reply.raw, VARY_ORIGIN);
+    return next();
+  }
   request.cors = decision;
-  applyCorsHeaders(headerTarget(reply), decision);
+  // On the Node response, not the reply: Fastify then writes its reply headers with
+  // writeHead(status, headers) onto a response that already holds some, which sets each one
+  // through res.setHeader, where keepVary puts the CORS names back into a replaced Vary. Fastify's
+  // reply.getHeader() and getHeaders() read the Node response's headers too; reply.hijack() keeps them.
+  const raw = reply.raw;
+  applyCorsHeaders(raw, decision);
+  keepVary(raw, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
   if (decision.kind === 'preflight') {
     const cacheControl = decision.allowed ? cacheControlOf(policy) : undefined;
     if (cacheControl !== undefined) reply.header('Cache-Control', cacheControl);
@@ -139,13 +156,6 @@ function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, de
     return;
   }
   next();
-}
-
-function headerTarget(reply: FastifyReply): HeaderSetter {
-  return {
-    setHeader: (name, value) => reply.header(name, value),
-    getHeader: (name) => reply.getHeader(name),
-  };
 }
 
 function routePolicy(source: PluginSource, options: object, route: string): Policy | false {

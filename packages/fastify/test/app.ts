@@ -4,11 +4,11 @@
  */
 import http from 'node:http';
 import Fastify5 from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import Fastify4 from 'fastify4';
 import type { CorsOptions, Policy } from '@corsica/core';
 import { isPolicy } from '@corsica/core/adapter';
-import { TEST_MAX_HEADER_SIZE, suiteRoutes } from '@corsica/test-utils';
+import { NODE_VARY_REPLACEMENTS, TEST_MAX_HEADER_SIZE, suiteRoutes } from '@corsica/test-utils';
 import type { Started, TestApp } from '@corsica/test-utils';
 import cors from '../src/index.js';
 import type { FastifyCorsOptions } from '../src/index.js';
@@ -20,9 +20,14 @@ function withBigHeaders(factory: typeof Fastify5): Factory {
   return () => factory({ serverFactory: (handler) => http.createServer({ maxHeaderSize: TEST_MAX_HEADER_SIZE }, handler) }) as unknown as FastifyInstance;
 }
 
-export const VERSIONS: readonly { readonly label: string; readonly create: Factory; readonly major: number }[] = [
-  { label: 'Fastify 5', create: withBigHeaders(Fastify5), major: 5 },
-  { label: 'Fastify 4', create: withBigHeaders(Fastify4 as unknown as typeof Fastify5), major: 4 },
+/** Builds a Fastify app served over cleartext HTTP/2 (`http2: true`). */
+function overHttp2(factory: typeof Fastify5): Factory {
+  return () => factory({ http2: true }) as unknown as FastifyInstance;
+}
+
+export const VERSIONS: readonly { readonly label: string; readonly create: Factory; readonly createHttp2: Factory; readonly major: number }[] = [
+  { label: 'Fastify 5', create: withBigHeaders(Fastify5), createHttp2: overHttp2(Fastify5), major: 5 },
+  { label: 'Fastify 4', create: withBigHeaders(Fastify4 as unknown as typeof Fastify5), createHttp2: overHttp2(Fastify4 as unknown as typeof Fastify5), major: 4 },
 ];
 
 /** Listens on 127.0.0.1:0 and answers the base URL. */
@@ -32,6 +37,21 @@ export async function listen(app: FastifyInstance): Promise<string> {
   if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
   return `http://127.0.0.1:${address.port}`;
 }
+
+/** Fastify's own ways to replace the whole `Vary` in a handler (`GET /vary/<way>`). */
+const FASTIFY_VARY_REPLACEMENTS: Readonly<Record<string, (reply: FastifyReply) => void>> = {
+  'reply.header': (reply) => reply.header('Vary', 'Accept-Encoding'),
+  'reply.headers': (reply) => reply.headers({ vary: 'Accept-Encoding' }),
+  'reply.removeHeader-reply.header': (reply) => reply.removeHeader('Vary').header('Vary', 'Accept-Encoding'),
+  'reply.raw.setHeader': (reply) => reply.raw.setHeader('Vary', 'Accept-Encoding'),
+};
+
+/**
+ * Every way the Fastify test app replaces `Vary`, for the adapter suite's `varyReplacements`:
+ * Fastify's in a handler, in a route's own `onSend` hook (which runs after the plugin's hooks),
+ * and Node's on `reply.raw` after `reply.hijack()`.
+ */
+export const VARY_REPLACEMENTS = [...Object.keys(FASTIFY_VARY_REPLACEMENTS), 'onSend-reply.header', ...Object.keys(NODE_VARY_REPLACEMENTS).map((way) => `hijack-${way}`)];
 
 /** The suite's routes, behind the plugin (registered once per options, in order) and a counting auth hook. */
 export async function buildApp(create: Factory, registrations: readonly FastifyCorsOptions[], counts: { handler: number; auth: number }): Promise<FastifyInstance> {
@@ -49,6 +69,28 @@ export async function buildApp(create: Factory, registrations: readonly FastifyC
     reply.header('Vary', 'Accept-Encoding');
     return routes.vary();
   });
+  for (const [way, replace] of Object.entries(FASTIFY_VARY_REPLACEMENTS)) {
+    app.get(`/vary/${way}`, async (_request, reply) => {
+      replace(reply);
+      return routes.vary();
+    });
+  }
+  app.get(
+    '/vary/onSend-reply.header',
+    {
+      onSend: (_request, reply, payload, done) => {
+        reply.header('Vary', 'Accept-Encoding');
+        done(null, payload);
+      },
+    },
+    async () => routes.vary(),
+  );
+  for (const [way, answer] of Object.entries(NODE_VARY_REPLACEMENTS)) {
+    app.get(`/vary/hijack-${way}`, (_request, reply) => {
+      reply.hijack();
+      answer(reply.raw, routes.vary());
+    });
+  }
   app.get('/decision', async (request) => routes.decision(request.cors));
   return app;
 }

@@ -2,6 +2,7 @@
  * What only the Fastify plugin does (route overrides, `request.cors`, registration), run once per
  * Fastify major by `fastify5.test.ts` and `fastify4.test.ts`.
  */
+import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { CorsConfigError, createPolicy } from '@corsica/core';
@@ -9,11 +10,11 @@ import { ALLOWED_ACTUAL_HEADERS, ALLOWED_PREFLIGHT_HEADERS, APP, EVIL, describeA
 import cors from '../src/index.js';
 import type { FastifyCorsOptions } from '../src/index.js';
 import type { Factory } from './app.js';
-import { listen, startAppWith, startPerRouteWith } from './app.js';
+import { VARY_REPLACEMENTS, listen, startAppWith, startPerRouteWith } from './app.js';
 
 const PARTNER = 'https://partner.example.org';
 
-export function describeFastify(label: string, create: Factory): void {
+export function describeFastify(label: string, create: Factory, createHttp2: Factory): void {
   describeAdapter(`@corsica/fastify on ${label}`, {
     start: startAppWith(create),
     startPerRoute: startPerRouteWith(create),
@@ -25,9 +26,49 @@ export function describeFastify(label: string, create: Factory): void {
         await app.close();
       }
     },
+    varyReplacements: VARY_REPLACEMENTS,
   });
 
   const policy = createPolicy(mainOptions);
+
+  describe(`@corsica/fastify on ${label} over HTTP/2: a handler that replaces Vary`, () => {
+    // http2's compatibility writeHead(status, headers) stores headers without res.setHeader, so
+    // over HTTP/2 the plugin merges Vary back in an onSend hook instead
+    let app: FastifyInstance;
+    let baseUrl: string;
+    beforeAll(async () => {
+      app = createHttp2();
+      await app.register(cors, { policy });
+      app.get('/ok', async () => 'ok');
+      app.get('/reply.header', async (_request, reply) => {
+        reply.header('Vary', 'Accept-Encoding');
+        return 'ok';
+      });
+      app.get('/reply.raw.setHeader', async (_request, reply) => {
+        reply.raw.setHeader('Vary', 'Accept-Encoding');
+        return 'ok';
+      });
+      app.get('/reply.removeHeader', async (_request, reply) => {
+        reply.removeHeader('Vary');
+        return 'ok';
+      });
+      baseUrl = await listen(app);
+    });
+    afterAll(() => app.close());
+
+    it.each([
+      { path: '/ok', origin: APP, vary: ['Origin'] },
+      { path: '/reply.header', origin: APP, vary: ['Accept-Encoding', 'Origin'] },
+      { path: '/reply.header', origin: EVIL, vary: ['Accept-Encoding', 'Origin'] },
+      { path: '/reply.raw.setHeader', origin: APP, vary: ['Accept-Encoding', 'Origin'] },
+      { path: '/reply.removeHeader', origin: APP, vary: ['Origin'] },
+    ])('sends Vary $vary on $path for $origin', async ({ path, origin, vary }) => {
+      const res = await getOverHttp2(baseUrl, path, origin);
+      expect(res.status).toBe(200);
+      expect(res.headers['access-control-allow-origin']).toBe(origin === APP ? APP : undefined);
+      expect(String(res.headers.vary).split(/\s*,\s*/).sort()).toEqual(vary);
+    });
+  });
 
   describe(`@corsica/fastify on ${label}: route overrides with config.cors`, () => {
     let app: FastifyInstance;
@@ -158,5 +199,23 @@ export function describeFastify(label: string, create: Factory): void {
         await app.close();
       }
     });
+  });
+}
+
+/** One GET over cleartext HTTP/2, with an Origin header: its status and response headers. */
+function getOverHttp2(baseUrl: string, path: string, origin: string): Promise<{ status: number; headers: http2.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(baseUrl);
+    session.on('error', reject);
+    const stream = session.request({ ':method': 'GET', ':path': path, origin });
+    stream.on('response', (headers) => {
+      stream.resume();
+      stream.on('end', () => {
+        session.close();
+        resolve({ status: Number(headers[':status']), headers });
+      });
+    });
+    stream.on('error', reject);
+    stream.end();
   });
 }

@@ -6,10 +6,10 @@
  */
 import http from 'node:http';
 import type { CorsOptions, Policy } from '@corsica/core';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import Koa3 from 'koa';
 import Koa2 from 'koa2';
-import { TEST_MAX_HEADER_SIZE, listen, suiteRoutes } from '@corsica/test-utils';
+import { NODE_VARY_REPLACEMENTS, TEST_MAX_HEADER_SIZE, listen, suiteRoutes } from '@corsica/test-utils';
 import type { Started, TestApp } from '@corsica/test-utils';
 import { cors } from '../src/index.js';
 
@@ -23,6 +23,19 @@ export const KOA: readonly KoaVersion[] = [
   { name: 'Koa 2', create: () => new Koa2() },
   { name: 'Koa 3', create: () => new Koa3() },
 ];
+
+/** Koa's own ways to replace the whole `Vary` (`GET /vary/<way>`), beside `NODE_VARY_REPLACEMENTS` on `ctx.res`. */
+const KOA_VARY_REPLACEMENTS: Readonly<Record<string, (ctx: Context) => void>> = {
+  'ctx.set': (ctx) => ctx.set('Vary', 'Accept-Encoding'),
+  'ctx.set-object': (ctx) => ctx.set({ Vary: 'Accept-Encoding' }),
+  'ctx.remove-ctx.append': (ctx) => {
+    ctx.remove('Vary');
+    ctx.append('Vary', 'Accept-Encoding');
+  },
+};
+
+/** Every way the Koa test app replaces `Vary`, for the adapter suite's `varyReplacements`. */
+export const VARY_REPLACEMENTS = [...Object.keys(KOA_VARY_REPLACEMENTS), ...Object.keys(NODE_VARY_REPLACEMENTS)];
 
 /**
  * Starts an app with `before` (cors middlewares, or options/a policy for one `cors()`) mounted
@@ -53,6 +66,26 @@ export async function startApp(version: KoaVersion, before: CorsOptions | Policy
       ctx.vary('Accept-Encoding');
       ctx.body = routes.vary();
     },
+    ...Object.fromEntries(
+      Object.entries(KOA_VARY_REPLACEMENTS).map(([way, replace]): [string, Middleware] => [
+        `GET /vary/${way}`,
+        (ctx) => {
+          replace(ctx);
+          ctx.body = routes.vary();
+        },
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(NODE_VARY_REPLACEMENTS).map(([way, answer]): [string, Middleware] => [
+        `GET /vary/${way}`,
+        (ctx) => {
+          // the handler answers on the Node response itself (Koa's status is 404 until a body is set)
+          ctx.status = 200;
+          ctx.respond = false;
+          answer(ctx.res, routes.vary());
+        },
+      ]),
+    ),
     'GET /decision': (ctx) => {
       ctx.body = routes.decision(ctx.state.cors);
     },

@@ -23,9 +23,12 @@ const PEERS_DIR = join(PACKAGES, 'conformance');
  * The whole core's ceiling, minified + gzipped, without the public-suffix data (tldts): a
  * regression gate at the current size plus headroom. The core carries the configuration validator
  * (every problem with its message and fix) and `explain()`, which `createPolicy` and every policy
- * must provide, so the whole core cannot meet issue 11's 6 KB (docs/size.md).
+ * must provide, so the whole core cannot meet issue 11's 6 KB (docs/size.md). Raised from 18 KB
+ * in round two, when the core took in the origin guard's validation and upgrade helpers,
+ * `reconfigure`, and the peers' drop-in profiles (before, each adapter carried its own): none of
+ * it runs per request, and the per-request engine keeps its 6 KB.
  */
-export const CORE_BUDGET = 18 * 1024;
+export const CORE_BUDGET = 21 * 1024;
 /** Issue 11's target: enforced on the per-request engine, reported against the whole core. */
 export const CORE_TARGET = 6 * 1024;
 
@@ -35,12 +38,12 @@ export const CORE_TARGET = 6 * 1024;
  * reach. `createPipeline` is what `createPolicy` wraps around the compiled options.
  */
 const ENGINE_ENTRY = `export { createPipeline } from './src/request/pipeline.ts';
-export { applyCorsHeaders, mergeVary, preflightResponse, withCorsHeaders } from './src/request/write.ts';
+export { answerResponse, applyCorsHeaders, mergeVary, withCorsHeaders } from './src/request/write.ts';
 export { decideOnce, recordedDecision } from './src/request/once.ts';
 export { factsFromFetchRequest, factsFromNodeRequest } from './src/request/facts.ts';`;
 
 /** Modules the per-request engine must never contain a byte of: the config half, explain, the drop-in entry. */
-export const NEVER_PER_REQUEST = ['src/config/', 'src/explain.ts', 'src/compat.ts', 'src/policy.ts'];
+export const NEVER_PER_REQUEST = ['src/config/', 'src/explain.ts', 'src/compat.ts', 'src/compat/', 'src/policy.ts'];
 
 /** Reports whether a bundled module belongs to a part requests never run. */
 export function isNeverPerRequest(module) {

@@ -33,7 +33,7 @@ describe('bundle size', () => {
     expect(sizes.engine.importsTldts).toBe(false);
   });
 
-  it('keeps the whole core, without the public-suffix data, under its 18 KB min+gzip regression ceiling', () => {
+  it('keeps the whole core, without the public-suffix data, under its 21 KB min+gzip regression ceiling', () => {
     expect(
       sizes.core.gzip,
       `corsica: @corsica/core is ${kb(sizes.core.gzip)} min+gzip without tldts, over its ${kb(CORE_BUDGET)} budget. docs/size.md lists the bytes per source module.`,

@@ -9,6 +9,8 @@
  * - `/does-not-exist`: nothing, so the framework answers 404;
  * - `/app-options`: the app's own OPTIONS route, 200 `app-options`;
  * - `/vary`: GET sets `Vary: Accept-Encoding` itself and answers `ok`;
+ * - `/vary/<way>`, Node adapters only: GET replaces the whole `Vary` with `Accept-Encoding` in
+ *   each way the adapter lists in `varyReplacements`, and answers `ok`;
  * - `/decision`: GET answers, as JSON, the decision the adapter exposes to the app (or `null`).
  * `suiteRoutes` implements these answers once; every route handler counts its calls in
  * `counts.handler`. The server listens on 127.0.0.1:0 and accepts request heads up to
@@ -47,6 +49,13 @@ export interface AdapterUnderTest {
   readonly create: (options: CorsOptions) => unknown;
   /** Methods the differential test sends. Default GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS. */
   readonly methods?: readonly string[];
+  /**
+   * The ways the test app replaces `Vary` after the adapter ran (`res.set`, `reply.header`,
+   * `writeHead`...), each served at `GET /vary/<way>`: the response must still vary on what the
+   * CORS answer depends on. Every Node adapter lists its framework's ways and
+   * `NODE_VARY_REPLACEMENTS`; Web adapters, whose `Headers` the app cannot reach after them, none.
+   */
+  readonly varyReplacements?: readonly string[];
 }
 
 export const APP = 'https://app.example.com';
@@ -226,6 +235,21 @@ export function describeAdapter(name: string, adapter: AdapterUnderTest): void {
         expect(res.headers['vary']).toHaveLength(1);
         expectVary(res, ['Accept-Encoding', 'Origin']);
       });
+
+      for (const way of adapter.varyReplacements ?? []) {
+        it.each([
+          { desc: 'an allowed origin', headers: [['Origin', APP]] as HeaderLine[], cors: ALLOWED_ACTUAL_HEADERS },
+          { desc: 'a denied origin', headers: [['Origin', EVIL]] as HeaderLine[], cors: {} },
+          { desc: 'no Origin', headers: [] as HeaderLine[], cors: {} },
+        ])(`keeps Vary: Origin when the app replaces Vary (${way}), for $desc`, async ({ headers, cors }) => {
+          const res = await send(app.baseUrl, { method: 'GET', path: `/vary/${way}`, headers });
+          expect(res.status).toBe(200);
+          expect(res.body).toBe('ok');
+          expect(res.cors).toEqual(cors);
+          expectVary(res, ['Accept-Encoding', 'Origin']);
+          expect(app.counts.handler).toBe(1);
+        });
+      }
 
       it.each([
         { path: '/error', status: 500, desc: 'a synchronous throw', origin: APP, cors: ALLOWED_ACTUAL_HEADERS },
@@ -413,6 +437,15 @@ export function describeAdapter(name: string, adapter: AdapterUnderTest): void {
         expect(failed.header('access-control-allow-origin')).toBe(TENANT);
       });
 
+      for (const way of (adapter.varyReplacements ?? []).slice(0, 1)) {
+        it(`keeps Vary: Origin when the app replaces Vary (${way}) after an async decision`, async () => {
+          const res = await send(app.baseUrl, { method: 'GET', path: `/vary/${way}`, headers: [['Origin', TENANT]] });
+          expect(res.status).toBe(200);
+          expect(res.header('access-control-allow-origin')).toBe(TENANT);
+          expectVary(res, ['Accept-Encoding', 'Origin']);
+        });
+      }
+
       it('denies an origin the resolver refuses, and the app still answers', async () => {
         const pre = await send(app.baseUrl, { method: 'OPTIONS', path: '/ok', headers: preflight('https://other.example.com', 'PUT') });
         expect(pre.status).toBe(403);
@@ -455,6 +488,15 @@ export function describeAdapter(name: string, adapter: AdapterUnderTest): void {
         expect(res.cors).toEqual({ 'access-control-allow-origin': '*' });
         expect(res.vary).toEqual([]);
       });
+
+      for (const way of adapter.varyReplacements ?? []) {
+        it(`leaves the app's own Vary alone when it replaces it (${way}): the answer does not depend on Origin`, async () => {
+          const res = await send(app.baseUrl, { method: 'GET', path: `/vary/${way}`, headers: [['Origin', EVIL]] });
+          expect(res.status).toBe(200);
+          expect(res.cors).toEqual({ 'access-control-allow-origin': '*' });
+          expectVary(res, ['Accept-Encoding']);
+        });
+      }
     });
 
     describe('with two Corsica middlewares on one request', () => {

@@ -11,7 +11,7 @@ export { LAMBDA_SERVICES, eventFor, lambdaListener, responseFor, serveLambda } f
 export type { LambdaHandler, LambdaListenerOptions, LambdaService } from './lambda-bridge.js';
 export { startChildServer } from './child.js';
 export type { StartedChild } from './child.js';
-export { suiteRoutes } from './routes.js';
+export { NODE_VARY_REPLACEMENTS, suiteRoutes } from './routes.js';
 export type { SuiteRoutes } from './routes.js';
 export type { FetchHandler, FetchListenerOptions } from './node-bridge.js';
 export {

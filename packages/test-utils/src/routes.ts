@@ -4,6 +4,7 @@
  * mounting differs between adapters.
  * @module
  */
+import type { ServerResponse } from 'node:http';
 import type { Decision } from '@corsica/core';
 
 /** The route behaviours the adapter suite expects (see `adapter-suite.ts` for the paths). */
@@ -51,3 +52,44 @@ export function suiteRoutes(counts: { handler: number }): SuiteRoutes {
     decision: counted((exposed: Decision | null | undefined) => JSON.stringify(exposed ?? null)),
   };
 }
+
+/**
+ * The ways plain Node code replaces `Vary` on a `ServerResponse` after a CORS middleware ran,
+ * each making `Vary: Accept-Encoding` the whole value the app asked for, then ending the response
+ * with `body`. The Node adapters' test apps serve each at `GET /vary/<way>` (their own framework's
+ * ways beside these), and the adapter suite expects `Origin` to survive every one.
+ *
+ * @example
+ * ```ts
+ * for (const [way, answer] of Object.entries(NODE_VARY_REPLACEMENTS)) {
+ *   app.get(`/vary/${way}`, (_req, res) => answer(res, routes.vary()));
+ * }
+ * ```
+ */
+export const NODE_VARY_REPLACEMENTS: Readonly<Record<string, (res: ServerResponse, body: string) => void>> = {
+  setHeader: (res, body) => {
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.end(body);
+  },
+  'setHeader-lower-case-array': (res, body) => {
+    res.setHeader('vary', ['Accept-Encoding']);
+    res.end(body);
+  },
+  setHeaders: (res, body) => {
+    res.setHeaders(new Map([['Vary', 'Accept-Encoding']]));
+    res.end(body);
+  },
+  'removeHeader-appendHeader': (res, body) => {
+    res.removeHeader('Vary');
+    res.appendHeader('Vary', 'Accept-Encoding');
+    res.end(body);
+  },
+  'writeHead-object': (res, body) => {
+    res.writeHead(200, { Vary: 'Accept-Encoding', 'Content-Type': 'text/plain' });
+    res.end(body);
+  },
+  'writeHead-array': (res, body) => {
+    res.writeHead(200, ['Vary', 'Accept-Encoding', 'Content-Type', 'text/plain']);
+    res.end(body);
+  },
+};

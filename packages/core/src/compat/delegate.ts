@@ -4,7 +4,7 @@
  * @module
  */
 import { isPolicy } from '../is-policy.js';
-import { OriginCallbackError } from '../request/origin-callback-error.js';
+import { OriginCallbackError } from '../origin-callback-error.js';
 import { createPolicy } from '../policy.js';
 import type { Policy } from '../types.js';
 import { isThenable } from '../request/origin-check.js';

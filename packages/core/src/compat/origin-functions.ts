@@ -3,7 +3,7 @@
  * origin value, and functions of the request's framework context, called per request.
  * @module
  */
-import { OriginCallbackError } from '../request/origin-callback-error.js';
+import { OriginCallbackError } from '../origin-callback-error.js';
 import { isAsyncFunction } from '../config/origins.js';
 import { isThenable, requestScoped } from '../request/origin-check.js';
 import { createPolicy } from '../policy.js';

@@ -3,7 +3,7 @@
  * @module
  */
 import type { HostEntry } from '../request/guard.js';
-import { HostMatcher } from '../request/guard.js';
+import { HostMatcher, checkGuard, rejections } from '../request/guard.js';
 import { isHostLabelChar } from '../request/origin.js';
 import type { GuardOptions, NormalizedConfig } from '../types.js';
 import type { ProblemList } from './problems.js';
@@ -51,9 +51,14 @@ export function validateGuard(o: Record<string, unknown>, p: ProblemList): { rea
   const mode = crossOrigin === 'all' ? 'all' : 'unsafe';
   const ws = webSocket !== false;
   return {
-    compiled: { crossOrigin: mode, webSocket: ws, hosts: hosts === undefined ? undefined : new HostMatcher(hosts) },
+    compiled: compiledGuard(mode, ws, hosts === undefined ? undefined : new HostMatcher(hosts)),
     normalized: Object.freeze({ crossOrigin: mode, webSocket: ws, hosts: Array.isArray(g.hosts) ? Object.freeze(g.hosts.map((h) => String(h).toLowerCase())) : undefined }),
   };
+}
+
+function compiledGuard(crossOrigin: 'unsafe' | 'all', webSocket: boolean, hosts: HostMatcher | undefined): CompiledGuard {
+  const guard: CompiledGuard = Object.freeze({ crossOrigin, webSocket, hosts, check: (...args: Parameters<CompiledGuard['check']>) => checkGuard(guard, ...args), rejected: rejections() });
+  return guard;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { CompiledConfig } from '../compiled.js';
 import { ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA, ACRH, ACRM, ACRPN, DEBUG_HEADER } from '../spec.js';
-import type { ActualDecision, Decision, DenialReason, NotCorsDecision, PreflightDecision, RejectedDecision } from '../types.js';
+import type { ActualDecision, Decision, DenialReason, NotCorsDecision, PreflightDecision } from '../types.js';
 
 type Headers = Record<string, string>;
 
@@ -21,7 +21,6 @@ export class DecisionTable {
   readonly notCors: NotCorsDecision;
   private readonly deniedActualByReason = new Map<string, ActualDecision>();
   private readonly deniedPreflightByReason = new Map<string, PreflightDecision>();
-  private readonly rejectedByKey = new Map<string, RejectedDecision>();
   /** Headers of an allowed actual response, without ACAO. */
   private readonly actualExtra: Readonly<Headers>;
   /** Headers of an allowed preflight response, without ACAO. */
@@ -31,7 +30,7 @@ export class DecisionTable {
   private readonly staticPreflightPna: PreflightDecision | undefined;
   /** Headers every non-preflight response gets in `any`/`fixed` mode. */
   private readonly staticHeaders: Readonly<Headers>;
-  private readonly actualVary: readonly string[];
+  readonly actualVary: readonly string[];
   readonly preflightVary: readonly string[];
   /** Allowed decisions per origin, built once and frozen: the fast path allocates nothing. Bounded. */
   private readonly actualByOrigin = new Map<string, ActualDecision>();
@@ -117,18 +116,6 @@ export class DecisionTable {
   /** A denial for either kind, by the request's kind. */
   denied(kind: 'actual' | 'preflight', reason: DenialReason): ActualDecision | PreflightDecision {
     return kind === 'actual' ? this.deniedActual(reason) : this.deniedPreflight(reason);
-  }
-
-  /** A request the origin guard rejected: 403 with a short body, no CORS headers. Built once per kind and reason. */
-  rejected(kind: RejectedDecision['kind'], reason: RejectedDecision['reason']): RejectedDecision {
-    const key = `${kind}|${reason}`;
-    let d = this.rejectedByKey.get(key);
-    if (d === undefined) {
-      const body = reason === 'host-not-allowed' ? 'Forbidden: this server does not answer to that Host.\n' : 'Forbidden: cross-origin request rejected.\n';
-      d = freezeDecision({ kind, allowed: false, reason, status: 403, body, headers: this.debugged(EMPTY, reason, undefined), vary: this.actualVary });
-      this.rejectedByKey.set(key, d);
-    }
-    return d;
   }
 
   /** `headers` plus the debug header saying why, in debug mode; never an allow header. */

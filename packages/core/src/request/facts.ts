@@ -39,7 +39,7 @@ export function factsFromNodeRequest(req: NodeRequestLike): RequestFacts {
  * Facts from a Web `Request` (fetch handlers, Hono). `Headers.get` joins repeated lines with
  * `, `, which the core then sees as a comma-joined (duplicated) Origin.
  */
-export function factsFromFetchRequest(request: { readonly method: string; readonly headers: Headers; readonly url?: string }): RequestFacts {
+export function factsFromFetchRequest(request: { readonly method: string; readonly headers: Headers }): RequestFacts {
   const h = request.headers;
   return {
     method: request.method,
@@ -47,18 +47,9 @@ export function factsFromFetchRequest(request: { readonly method: string; readon
     requestMethod: h.get('access-control-request-method'),
     requestHeaders: h.get('access-control-request-headers'),
     requestPrivateNetwork: h.get('access-control-request-private-network'),
-    // runtimes that keep Host out of the headers still have it in the URL the server was reached at
-    host: h.get('host') ?? hostOfUrl(request.url),
+    // Node (@hono/node-server), Bun, Deno and workerd all put Host in a server request's headers
+    host: h.get('host'),
     secFetchSite: h.get('sec-fetch-site'),
     upgrade: h.get('upgrade'),
   };
-}
-
-/** The `host[:port]` of an absolute URL, without parsing the rest. */
-function hostOfUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  const start = url.indexOf('//');
-  if (start < 0) return undefined;
-  const end = url.indexOf('/', start + 2);
-  return url.slice(start + 2, end < 0 ? url.length : end);
 }

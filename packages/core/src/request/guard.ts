@@ -8,7 +8,8 @@
  * @see https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
  * @module
  */
-import type { RequestFacts } from '../types.js';
+import { DEBUG_HEADER } from '../spec.js';
+import type { RejectedDecision, RequestFacts } from '../types.js';
 import type { OriginRefused } from './classify.js';
 import { oneValue } from './classify.js';
 import { parseRequestOrigin } from './origin.js';
@@ -50,11 +51,36 @@ export class HostMatcher {
   }
 }
 
-/** The guard as the request half reads it. */
+/**
+ * The guard as the request half reads it. `check` is {@link checkGuard} bound to it, so the
+ * pipeline reaches the guard's code only through a policy that has one: requests of policies
+ * without `guard` never load it.
+ */
 export interface CompiledGuard {
   readonly crossOrigin: 'unsafe' | 'all';
   readonly webSocket: boolean;
   readonly hosts: HostMatcher | undefined;
+  readonly check: (req: RequestFacts, origin: string | undefined | OriginRefused, isPreflight: boolean) => GuardVerdict;
+  /** The frozen 403 decision for a rejection; `vary` is the policy's, `debug` adds the reason header. */
+  readonly rejected: (kind: RejectedDecision['kind'], reason: RejectedDecision['reason'], vary: readonly string[], debug: boolean) => RejectedDecision;
+}
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Builds {@link CompiledGuard.rejected}: each decision once per kind, reason and debug switch. */
+export function rejections(): CompiledGuard['rejected'] {
+  const built = new Map<string, RejectedDecision>();
+  return (kind, reason, vary, debug) => {
+    const key = `${kind}|${reason}|${debug}`;
+    let d = built.get(key);
+    if (d === undefined) {
+      const body = reason === 'host-not-allowed' ? 'Forbidden: this server does not answer to that Host.\n' : 'Forbidden: cross-origin request rejected.\n';
+      const headers = debug ? Object.freeze({ [DEBUG_HEADER]: reason }) : EMPTY;
+      d = Object.freeze({ kind, allowed: false, reason, status: 403, body, headers, vary });
+      built.set(key, d);
+    }
+    return d;
+  };
 }
 
 /** What the guard says before the allowlist is consulted. */

@@ -2,7 +2,8 @@
  * What a policy does with each request, top to bottom:
  *
  * 1. classify (not CORS, actual, preflight) and read the `Origin` ({@link readOrigin}); with
- *    `guard`, check `Host`, `Sec-Fetch-Site` and `Origin` first ({@link checkGuard});
+ *    `guard`, check `Host`, `Sec-Fetch-Site` and `Origin` first (`request/guard.ts`, reached
+ *    through the compiled guard, so policies without one never load it);
  * 2. check the origin: static entries first, remembered per origin, then request-scoped
  *    predicates, then the other predicates (asked now by `decide`, through the resolver cache
  *    by `decideAsync`);
@@ -20,7 +21,6 @@ import type { Decision, OriginMatch, Policy, RequestFacts } from '../types.js';
 import { isPreflight, oneValue, readOrigin } from './classify.js';
 import { DecisionTable, remember } from './decisions.js';
 import type { GuardVerdict } from './guard.js';
-import { checkGuard } from './guard.js';
 import type { OriginVerdict } from './origin-check.js';
 import { checkStaticEntries, isMatch, runPredicatesNow } from './origin-check.js';
 import { checkHeaders, checkMethod } from './preflight.js';
@@ -91,12 +91,13 @@ export function createPipeline(c: CompiledConfig): Pipeline {
     const origin = readOrigin(req);
     const preflight = origin !== undefined && isPreflight(req);
     if (c.guard !== undefined) {
-      const said = checkGuard(c.guard, req, origin, preflight);
+      const said = c.guard.check(req, origin, preflight);
       if (trace !== undefined) trace.guard = said;
-      if (said === 'host-not-allowed' || said === 'cross-origin-rejected') return table.rejected(origin === undefined ? 'not-cors' : 'actual', said);
+      if (said === 'host-not-allowed' || said === 'cross-origin-rejected') return c.guard.rejected(origin === undefined ? 'not-cors' : 'actual', said, table.actualVary, c.debug);
       if (said === 'origin-decides') {
         // only the allowlist can let this cross-origin request reach the app
-        const listed = (v: OriginVerdict): Decision => (isMatch(v) ? finish(req, 'actual', origin as string, v, trace) : table.rejected('actual', 'cross-origin-rejected'));
+        const guard = c.guard;
+        const listed = (v: OriginVerdict): Decision => (isMatch(v) ? finish(req, 'actual', origin as string, v, trace) : guard.rejected('actual', 'cross-origin-rejected', table.actualVary, c.debug));
         const verdict = checkOriginNow(origin as string) ?? ask(origin as string);
         return verdict instanceof Promise ? verdict.then(listed) : listed(verdict);
       }
