@@ -20,6 +20,7 @@ export const PUBLISHABLE = {
   fetch: ['@corsica/fetch'],
   conformance: ['@corsica/conformance', '@corsica/conformance/vitest'],
   cli: ['@corsica/cli'],
+  redis: ['@corsica/redis'],
 } as const;
 
 export type PackageFolder = keyof typeof PUBLISHABLE;
