@@ -33,6 +33,7 @@ export const ENTRIES = [
   ['packages/fetch/src/index.ts', '@corsica/fetch'],
   ['packages/conformance/src/index.ts', '@corsica/conformance'],
   ['packages/conformance/src/vitest.ts', '@corsica/conformance/vitest'],
+  ['packages/redis/src/index.ts', '@corsica/redis'],
 ];
 
 /**

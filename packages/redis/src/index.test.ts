@@ -111,7 +111,7 @@ describe.runIf(hasRedisServer())('redisOrigins with a real Redis', () => {
   it('coalesces a burst of 200 changes into far fewer reads of the set, ending on the final set', async () => {
     const key = newKey();
     const policy = await follow({ key });
-    const smembersCalls = async () => Number(/cmdstat_smembers:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
+    const smembersCalls = async () => Number(/cmdstat_smembers:calls=(\d+)/.exec(String(await client.info('commandstats')))?.[1] ?? 0);
     const before = await smembersCalls();
     await Promise.all(Array.from({ length: 200 }, (_, i) => addOrigins(client, key, [`https://t${i}.example.com`])));
     await eventually(() => Array.from({ length: 200 }, (_, i) => `https://t${i}.example.com`).every((o) => allowed(policy, o)));

@@ -9,9 +9,14 @@ import { createServer, connect } from 'node:net';
 
 const BINARY = process.env.REDIS_SERVER ?? 'redis-server';
 
-/** Reports whether `redis-server` can run here (`apt-get install redis-server`). */
+/**
+ * Reports whether `redis-server` can run here (`apt-get install redis-server`). With
+ * CORSICA_REQUIRE_REDIS=1 (CI sets it) a missing server is an error, not a skipped suite.
+ */
 export function hasRedisServer(): boolean {
-  return spawnSync(BINARY, ['--version'], { stdio: 'ignore' }).status === 0;
+  const found = spawnSync(BINARY, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!found && process.env.CORSICA_REQUIRE_REDIS === '1') throw new Error('redis-server is required (CORSICA_REQUIRE_REDIS=1) but not found: apt-get install redis-server');
+  return found;
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

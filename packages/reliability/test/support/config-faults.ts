@@ -48,6 +48,7 @@ export const CONFIG_FAULTS: Readonly<Record<ProblemCode, ConfigFault>> = {
   'origin.invalid': { desc: 'an origin with whitespace', options: { origin: ` ${PAGE}` }, path: 'origin', option: 'origin' },
   'origin.invalid-pattern': { desc: 'a wildcard inside a label', options: { origin: 'https://app-*.example.com' }, path: 'origin', option: 'origin' },
   'origin.public-suffix-wildcard': { desc: 'a wildcard over a public suffix', options: { origin: 'https://*.github.io' }, path: 'origin', option: 'origin' },
+  'origin.public-suffix-label-wildcard': { desc: 'a preview pattern on a shared hosting domain', options: { origin: 'https://myapp-*.vercel.app' }, path: 'origin', option: 'origin' },
   'origin.insecure-with-credentials': { desc: 'plain http with credentials', options: { origin: 'http://app.example.com', credentials: true }, path: 'origin', option: 'origin' },
   'origin.regexp-unanchored': { desc: 'an unanchored RegExp', options: { origin: /example\.com/ }, path: 'origin', option: 'origin' },
   'origin.regexp-unescaped-dot': { desc: 'a RegExp with an unescaped dot', options: { origin: /^https:\/\/app.example\.com$/ }, path: 'origin', option: 'origin' },
