@@ -161,6 +161,8 @@ export async function redisOrigins(options: RedisOriginsOptions): Promise<RedisO
   }
 
   async function load(): Promise<void> {
+    // the commands connection's own 'ready' resyncs when it comes (back); asking before would only report "offline"
+    if (!commands.isReady) return;
     const members = await commands.sMembers(key);
     if (!closed) apply(members as string[]);
     loadedOnce?.();
