@@ -127,6 +127,7 @@ describe.runIf(hasRedisServer())('redisOrigins with a real Redis', () => {
     await expect(redisOrigins({ redis: redis.url, key: 'k', base: { origin: 'https://a.example.com' } as never })).rejects.toThrow(/corsica: redisOrigins `base` must not set `origin`/);
     await expect(redisOrigins({ redis: redis.url, key: 'k', base: { methods: ['TRACE'] } })).rejects.toThrow(/methods/);
     await expect(redisOrigins({ redis: redis.url, key: '', base: {} })).rejects.toThrow(/`key` must name the Redis set/);
+    await expect(redisOrigins({ redis: 'http://127.0.0.1:6379', key: 'k', base: {} })).rejects.toThrow(/corsica: redisOrigins `redis` must be a redis:\/\/ or rediss:\/\/ URL/);
   });
 
   it('refuses reconfigure() with a message that names the set and the fix', async () => {
@@ -156,6 +157,7 @@ describe.runIf(hasRedisServer())('redisOrigins when Redis fails', () => {
       expect(allowed(policy, 'https://boot.example.com')).toBe(true);
       expect(allowed(policy, 'https://later.example.com')).toBe(false);
       expect(errors.length).toBeGreaterThan(0);
+      expect(String(errors[0])).toContain(`corsica: redisOrigins cannot read the set "k" from Redis at ${redis.url}`);
       await redis.start();
       const c = createClient({ url: redis.url });
       await c.connect();

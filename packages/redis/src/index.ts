@@ -119,8 +119,15 @@ export async function redisOrigins(options: RedisOriginsOptions): Promise<RedisO
 
   const commands = connectionFor(options.redis);
   const subscriber = commands.duplicate();
-  commands.on('error', (error: unknown) => report(error, { phase: 'redis' }));
-  subscriber.on('error', (error: unknown) => report(error, { phase: 'redis' }));
+  const where = typeof options.redis === 'string' ? redacted(options.redis) : 'the client passed as `redis`';
+  /** A Redis failure, said in Corsica's words: what keeps serving and what to check; the client's error is the cause. */
+  const redisError = (error: unknown): void =>
+    report(
+      new Error(`corsica: redisOrigins cannot read the set "${key}" from Redis at ${where} (${error instanceof Error ? error.message : String(error)}). The last allowlist keeps serving and reconnects back off; check that Redis is up and that \`redis\` points at it.`, { cause: error }),
+      { phase: 'redis' },
+    );
+  commands.on('error', redisError);
+  subscriber.on('error', redisError);
 
   let running: Promise<void> | undefined;
   let again = false;
@@ -177,7 +184,7 @@ export async function redisOrigins(options: RedisOriginsOptions): Promise<RedisO
       return;
     }
     running = load()
-      .catch((error: unknown) => report(error, { phase: 'redis' }))
+      .catch(redisError)
       .finally(() => {
         running = undefined;
         if (again) {
@@ -193,11 +200,11 @@ export async function redisOrigins(options: RedisOriginsOptions): Promise<RedisO
   const timer = resyncInterval > 0 ? setInterval(resync, resyncInterval) : undefined;
   timer?.unref();
 
-  commands.connect().catch((error: unknown) => report(error, { phase: 'redis' }));
+  commands.connect().catch(redisError);
   subscriber
     .connect()
     .then(() => Promise.all([subscriber.subscribe(changesChannel(key), resync), subscriber.pSubscribe(`__keyspace@*__:${key}`, resync)]))
-    .catch((error: unknown) => report(error, { phase: 'redis' }));
+    .catch(redisError);
 
   let startTimer: NodeJS.Timeout | undefined;
   await Promise.race([firstLoad, new Promise<void>((resolve) => (startTimer = setTimeout(resolve, startTimeout)))]);
@@ -241,6 +248,9 @@ function readOptions(options: RedisOriginsOptions): RedisOriginsOptions {
   if (typeof redis !== 'string' && (typeof redis !== 'object' || redis === null || typeof (redis as RedisClientLike).duplicate !== 'function')) {
     throw new TypeError('corsica: redisOrigins `redis` must be a redis:// URL or a node-redis client (createClient() from "redis" or "@redis/client").');
   }
+  if (typeof redis === 'string' && !/^rediss?:\/\/./.test(redis)) {
+    throw new TypeError(`corsica: redisOrigins \`redis\` must be a redis:// or rediss:// URL (e.g. "redis://127.0.0.1:6379"), got ${JSON.stringify(redacted(redis))}.`);
+  }
   if (typeof key !== 'string' || key === '') throw new TypeError('corsica: redisOrigins `key` must name the Redis set of allowed origins, e.g. "cors:origins".');
   if (typeof base !== 'object' || base === null) throw new TypeError('corsica: redisOrigins `base` must hold the policy\'s other options, e.g. { credentials: true }; use {} for the defaults.');
   if ('origin' in base) throw new TypeError(`corsica: redisOrigins \`base\` must not set \`origin\`: the origins are the members of the Redis set "${key}". Move them into the set (corsica origins add), or into \`initial\` for the time before Redis answers.`);
@@ -265,6 +275,17 @@ function connectionFor(redis: string | RedisClientLike): RedisClientLike {
 async function quit(client: RedisClientLike): Promise<void> {
   if (client.isOpen) await client.close();
   else client.destroy();
+}
+
+/** The URL without its password, for messages. */
+function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
 }
 
 function defaultOnError(error: unknown): void {
