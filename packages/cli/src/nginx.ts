@@ -96,7 +96,7 @@ function anyPort(scheme: string): string {
   return `(?::${def === undefined ? '' : `(?!${def}$)`}${PORT})?`;
 }
 
-/** Anchored regex for an origin pattern as the core accepts them (`scheme://*.domain[:port|:*]`, `scheme://host:*`). */
+/** Anchored regex for an origin pattern as the core accepts them (`scheme://*.domain[:port|:*]`, `scheme://pre-*.domain[:port|:*]`, `scheme://host:*`). */
 function patternRegExp(pattern: string): string {
   const sep = pattern.indexOf('://');
   const scheme = pattern.slice(0, sep);
@@ -109,6 +109,12 @@ function patternRegExp(pattern: string): string {
   if (host.startsWith('*.')) {
     // one or more whole labels before the domain: label-aligned, never a prefix or substring
     return `^${escapeRegExp(scheme)}://(?:${LABEL}\\.)+${escapeRegExp(host.slice(2))}${portRe}$`;
+  }
+  const star = host.indexOf('*');
+  if (star >= 0) {
+    // one * inside the first label: one or more letters, digits or hyphens, the label at most 63 bytes
+    const dot = host.indexOf('.');
+    return `^${escapeRegExp(scheme)}://(?=[^.]{1,63}\\.)${escapeRegExp(host.slice(0, star))}[a-z0-9-]+${escapeRegExp(host.slice(star + 1, dot))}${escapeRegExp(host.slice(dot))}${portRe}$`;
   }
   return `^${escapeRegExp(scheme)}://${escapeRegExp(host)}${portRe}$`;
 }

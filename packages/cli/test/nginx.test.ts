@@ -57,6 +57,15 @@ const ORIGINS = [
   'null',
   'https://evil.example',
   `https://${'a'.repeat(1100)}.preview.example.com`,
+  'https://pr-.preview.example.com',
+  'https://pr-a_b.preview.example.com',
+  'https://pr-a.b.preview.example.com',
+  `https://pr-${'a'.repeat(60)}.preview.example.com`,
+  `https://pr-${'a'.repeat(61)}.preview.example.com`,
+  'https://app-eu-1-staging.example.com',
+  'https://app-eu-staging.example.com:8443',
+  'https://app--staging.example.com',
+  'https://app-staging.example.com',
 ];
 
 /** Header lines of the requests sent from each origin. */
@@ -85,6 +94,7 @@ const POLICIES: Record<string, CorsOptions> = {
     maxAge: 9000,
     onWarning: false,
   },
+  'in-label': { origin: ['https://pr-*.preview.example.com', 'https://app-*-staging.example.com:*'], credentials: true, methods: ['PUT'] },
   'fixed-public': { origin: 'https://app.example.com', methods: ['PUT'], exposedHeaders: ['X-Total-Count'] },
 };
 

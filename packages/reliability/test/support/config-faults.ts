@@ -46,7 +46,7 @@ export const CONFIG_FAULTS: Readonly<Record<ProblemCode, ConfigFault>> = {
   'origin.unicode-host': { desc: 'a unicode host', options: { origin: 'https://bücher.example' }, path: 'origin', option: 'origin' },
   'origin.not-canonical': { desc: 'a non-canonical IPv4 host', options: { origin: 'http://127.1:3000' }, path: 'origin', option: 'origin' },
   'origin.invalid': { desc: 'an origin with whitespace', options: { origin: ` ${PAGE}` }, path: 'origin', option: 'origin' },
-  'origin.invalid-pattern': { desc: 'a wildcard inside a label', options: { origin: 'https://app-*.example.com' }, path: 'origin', option: 'origin' },
+  'origin.invalid-pattern': { desc: 'a wildcard inside a label that is not the first', options: { origin: 'https://app.pr-*.example.com' }, path: 'origin', option: 'origin' },
   'origin.public-suffix-wildcard': { desc: 'a wildcard over a public suffix', options: { origin: 'https://*.github.io' }, path: 'origin', option: 'origin' },
   'origin.public-suffix-label-wildcard': { desc: 'a preview pattern on a shared hosting domain', options: { origin: 'https://myapp-*.vercel.app' }, path: 'origin', option: 'origin' },
   'origin.insecure-with-credentials': { desc: 'plain http with credentials', options: { origin: 'http://app.example.com', credentials: true }, path: 'origin', option: 'origin' },
