@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 import { preset } from '../../scripts/tsup-preset.js';
 
-const external = ['@corsica/core', '@corsica/conformance', 'jiti'];
+const external = ['@corsica/core', '@corsica/conformance', '@corsica/redis', '@redis/client', 'jiti'];
 
 export default defineConfig([
   // the library: ESM + CJS + .d.ts; the clean keeps the executable the other build writes

@@ -19,6 +19,7 @@ import { ProxyExportError } from './proxy.js';
 import type { ProxySnippet } from './proxy.js';
 import { CLOUD_TARGETS, exportCloud } from './cloud.js';
 import type { CloudTarget } from './cloud.js';
+import { runOrigins } from './origins.js';
 
 /** Where `run` writes, and where relative paths start. Defaults to the process's. */
 export interface CliIO {
@@ -54,12 +55,16 @@ Usage:
   corsica export apigateway --policy FILE [--out FILE]
   corsica export lambda-url --policy FILE [--out FILE]
   corsica export gateway-api --policy FILE [--out FILE]
+  corsica origins add --redis URL --key KEY ORIGIN [ORIGIN ...]
+  corsica origins remove --redis URL --key KEY ORIGIN [ORIGIN ...]
+  corsica origins list --redis URL --key KEY [--credentials]
 
 Commands:
   explain   What the policy does with a request from a page, and what the browser then does.
   audit     Probe a live URL (any server) for CORS mistakes; a findings table with fixes.
   export    Write the policy as configuration for a proxy (nginx, Apache, Caddy, HAProxy) or a
             cloud platform (S3, R2, API Gateway, Lambda URLs, Gateway API).
+  origins   Change the Redis set of origins that every @corsica/redis instance follows.
 
 Run "corsica <command> --help" for the options of each.
 Exit codes: 0 fine, 1 findings, 2 usage or configuration error.
@@ -148,6 +153,27 @@ Options:
 Refused (exit 2, with the reason and the fix): origin functions (sync or async), RegExps the
 server's regex engine would read differently, privateNetwork, mirrorRequestHeaders, reportOnly,
 and method or header names holding the server's configuration syntax.
+`;
+
+const ORIGINS_HELP = `Usage: corsica origins add|remove|list --redis URL --key KEY [ORIGIN ...]
+
+Changes the Redis set that every instance built with redisOrigins() (@corsica/redis) follows,
+and tells them on its companion channel, in one MULTI: they apply it within milliseconds.
+
+  add ORIGIN...     Checks each origin with Corsica's rules first (no trailing slash, no path,
+                    lower case, no "null", no pattern over a public suffix such as
+                    https://myapp-*.vercel.app); if one is invalid, nothing is written.
+  remove ORIGIN...  Removes them.
+  list              Prints the members, one a line; a member every instance skips is reported
+                    on stderr with its fix (exit 1).
+
+Options:
+  --redis URL     redis://host:port (or rediss://user:password@host:port).
+  --key KEY       The Redis set, as given to redisOrigins({ key }).
+  --credentials   Check as a credentialed policy does (plain http refused except loopback).
+  -h, --help      Show this help.
+
+Exit: 0 done, 1 list found invalid members, 2 usage error, invalid origin or Redis unreachable.
 `;
 
 class UsageError extends Error {
@@ -326,6 +352,26 @@ async function auditCommand(args: readonly string[], io: Required<Omit<CliIO, 'c
   }
 }
 
+async function originsCommand(args: readonly string[], io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
+  const { values, positionals } = parse(args, { redis: { type: 'string' }, key: { type: 'string' }, credentials: { type: 'boolean' } }, ORIGINS_HELP, true);
+  if (values.help) {
+    io.stdout(ORIGINS_HELP);
+    return EXIT.ok;
+  }
+  const [action, ...origins] = positionals;
+  if (action !== 'add' && action !== 'remove' && action !== 'list') {
+    throw new UsageError(action === undefined ? 'corsica: origins needs an action: add, remove or list.' : `corsica: unknown origins action ${JSON.stringify(action)}; use add, remove or list.`, ORIGINS_HELP);
+  }
+  const url = requireString(values, 'redis', ORIGINS_HELP, 'redis://127.0.0.1:6379');
+  const key = requireString(values, 'key', ORIGINS_HELP, 'cors:origins');
+  if (action === 'list' && origins.length > 0) throw new UsageError('corsica: origins list takes no ORIGIN.', ORIGINS_HELP);
+  if (action !== 'list' && origins.length === 0) throw new UsageError(`corsica: origins ${action} needs at least one ORIGIN, e.g. https://app.example.com.`, ORIGINS_HELP);
+  const result = await runOrigins(action, url, key, origins, values.credentials === true);
+  if (result.out) io.stdout(result.out);
+  if (result.err) io.stderr(result.err);
+  return result.code;
+}
+
 /**
  * Where `export nginx --out FILE` writes part 1 (the http-level maps): next to FILE, with `.http`
  * before the extension.
@@ -453,11 +499,13 @@ export async function run(argv: readonly string[], io: CliIO = {}): Promise<numb
         return await auditCommand(rest, out);
       case 'export':
         return await exportCommand(rest, cwd, out);
+      case 'origins':
+        return await originsCommand(rest, out);
       case 'help':
       case '--help':
       case '-h': {
         const topic = rest[0];
-        out.stdout(topic === 'explain' ? EXPLAIN_HELP : topic === 'audit' ? AUDIT_HELP : topic === 'export' ? EXPORT_HELP : USAGE);
+        out.stdout(topic === 'explain' ? EXPLAIN_HELP : topic === 'audit' ? AUDIT_HELP : topic === 'export' ? EXPORT_HELP : topic === 'origins' ? ORIGINS_HELP : USAGE);
         return EXIT.ok;
       }
       case '--version':

@@ -148,6 +148,10 @@ export function exportCloud(target: CloudTarget, input: CorsOptions | Policy): C
   for (const pattern of c.originPatterns) {
     const p = split(pattern);
     const subdomains = p.host.startsWith('*.');
+    if (p.host.includes('*') && !subdomains) {
+      reasons.push(`corsica: the pattern ${JSON.stringify(pattern)} has a \`*\` inside a label, which ${name} cannot express without letting in more than the policy does (its wildcards match dots too); list the preview origins, or keep CORS in the app.`);
+      continue;
+    }
     if (target === 's3') {
       if (subdomains && p.port === '*') {
         reasons.push(`corsica: the \`origin\` pattern "${pattern}" needs two wildcards, and S3 allows one per AllowedOrigin; fix the port (e.g. "${p.scheme}://${p.host}:8443") or list the origins.`);

@@ -84,10 +84,16 @@ function anyPort(scheme: string): string {
   return `(?::${def === undefined ? '' : `(?!${def}$)`}${PORT})?`;
 }
 
-/** Anchored regex for an origin pattern as the core accepts them (`scheme://*.domain[:port|:*]`, `scheme://host:*`). */
+/** Anchored regex for an origin pattern as the core accepts them (`scheme://*.domain[:port|:*]`, `scheme://pre-*.domain[:port|:*]`, `scheme://host:*`). */
 function patternRegExp(pattern: string): string {
   const { scheme, host, port } = splitPattern(pattern);
   const portRe = port === '*' ? anyPort(scheme) : port === '' ? '' : `:${port}`;
+  const star = host.startsWith('*.') ? -1 : host.indexOf('*');
+  if (star >= 0) {
+    // one * inside the first label: one or more letters, digits or hyphens, the label at most 63 bytes
+    const dot = host.indexOf('.');
+    return `^${escapeRegExp(scheme)}://(?=[^.]{1,63}\\.)${escapeRegExp(host.slice(0, star))}[a-z0-9-]+${escapeRegExp(host.slice(star + 1, dot))}${escapeRegExp(host.slice(dot))}${portRe}$`;
+  }
   return `^${escapeRegExp(scheme)}://${hostRegExp(host)}${portRe}$`;
 }
 

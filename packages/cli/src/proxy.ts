@@ -136,6 +136,12 @@ export function planProxy(target: ProxyTarget, input: CorsOptions | Policy, chec
     const flags = `${re.flags.includes('i') ? 'i' : ''}${re.flags.includes('s') ? 's' : ''}${re.flags.includes('m') ? 'm' : ''}`;
     regExps.push(`${flags ? `(?${flags})` : ''}${re.source}`);
   }
+  for (const pattern of c.originPatterns) {
+    const { host } = splitPattern(pattern);
+    if (host.includes('*') && !host.startsWith('*.')) {
+      reasons.push(`corsica: the pattern ${JSON.stringify(pattern)} has a \`*\` inside a label, which the ${target} export does not translate yet (\`corsica export nginx\` does); list the preview origins, use "https://*.domain", or keep CORS in the app.`);
+    }
+  }
   if (c.privateNetwork) {
     reasons.push(`corsica: \`privateNetwork\` (legacy Private Network Access) is not exported; remove it (Chrome replaced PNA with a permission prompt that needs no header) or keep CORS in the app.`);
   }

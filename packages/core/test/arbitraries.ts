@@ -22,7 +22,9 @@ export type OriginRule =
   /** `https://*.<domain>`, optionally with a port or `:*` */
   | { readonly kind: 'subdomain'; readonly scheme: 'https'; readonly domain: string; readonly port?: string }
   /** `http://<loopback host>:*` */
-  | { readonly kind: 'any-port'; readonly scheme: 'http'; readonly host: string };
+  | { readonly kind: 'any-port'; readonly scheme: 'http'; readonly host: string }
+  /** `https://<prefix>*<suffix>.<domain>`, optionally with a port or `:*` */
+  | { readonly kind: 'in-label'; readonly scheme: 'https'; readonly prefix: string; readonly suffix: string; readonly domain: string; readonly port?: string };
 
 export interface PolicySpec {
   readonly origin: '*' | readonly OriginRule[];
@@ -46,6 +48,16 @@ export const DOMAINS = ['example.com', 'corsica.dev', 'acme.co.uk', 'shop-7.org'
 const EXACT_ONLY_HOSTS = ['under_score.net', 'x_y-z.example.com', '192.168.0.10', '[2001:db8::1]'] as const;
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
 const PORTS = [1, 3000, 5173, 8080, 8443, 65535] as const;
+
+/** What surrounds the `*` of an in-label pattern (`pr-*`, `app-*-staging`, `*-eu`, `v*`). */
+const IN_LABEL_AFFIXES = [
+  ['pr-', ''],
+  ['app-', '-staging'],
+  ['', '-eu'],
+  ['v', ''],
+  ['', 'x'],
+  ['a-', '-b'],
+] as const;
 
 /** A DNS-style label: lower-case letters and digits, starting with a letter. */
 export const label: fc.Arbitrary<string> = fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/);
@@ -75,6 +87,12 @@ function originRule(credentials: boolean): fc.Arbitrary<OriginRule> {
       weight: 2,
     },
     { arbitrary: fc.constantFrom(...LOOPBACK_HOSTS).map((host): OriginRule => ({ kind: 'any-port', scheme: 'http', host })), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom(...IN_LABEL_AFFIXES), fc.constantFrom(...DOMAINS), fc.constantFrom(undefined, undefined, '8443', '*'))
+        .map(([[prefix, suffix], domain, port]): OriginRule => ({ kind: 'in-label', scheme: 'https', prefix, suffix, domain, ...(port === undefined ? {} : { port }) })),
+      weight: 2,
+    },
   );
 }
 
@@ -110,6 +128,7 @@ export const listPolicySpec: fc.Arbitrary<PolicySpec> = policySpec.filter((s) =>
 export function ruleText(rule: OriginRule): string {
   if (rule.kind === 'exact') return rule.origin;
   if (rule.kind === 'subdomain') return `${rule.scheme}://*.${rule.domain}${rule.port === undefined ? '' : `:${rule.port}`}`;
+  if (rule.kind === 'in-label') return `${rule.scheme}://${rule.prefix}*${rule.suffix}.${rule.domain}${rule.port === undefined ? '' : `:${rule.port}`}`;
   return `${rule.scheme}://${rule.host}:*`;
 }
 
@@ -193,6 +212,12 @@ export function refListAllows(rules: readonly OriginRule[], o: string): boolean 
       const suffix = `.${r.domain}`;
       const portOk = r.port === '*' || u.port === (r.port ?? '');
       return scheme === r.scheme && portOk && u.hostname.endsWith(suffix) && u.hostname.length > suffix.length;
+    }
+    if (r.kind === 'in-label') {
+      // the reference reads the pattern as a RegExp over the whole host: one label, [a-z0-9-]+ in the middle, 63 bytes at most
+      const portOk = r.port === '*' || u.port === (r.port ?? '');
+      const [first = '', ...others] = u.hostname.split('.');
+      return scheme === r.scheme && portOk && others.join('.') === r.domain && first.length <= 63 && new RegExp(`^${r.prefix}[a-z0-9-]+${r.suffix}$`).test(first);
     }
     return scheme === r.scheme && u.hostname === r.host;
   });
@@ -307,6 +332,8 @@ export const ORIGIN_SEEDS = [
 ] as const;
 
 const SUBDOMAIN_LABELS = fc.array(label, { minLength: 1, maxLength: 3 }).map((ls) => ls.join('.'));
+/** What a `*` inside a label may stand for, and, rarely, more than a label may hold (63 bytes). */
+const IN_LABEL_MIDDLE = fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9-]{1,8}$/), weight: 9 }, { arbitrary: fc.stringMatching(/^[a-z0-9]{58,64}$/), weight: 1 });
 const ANY_PORT = fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined });
 
 function ruleInstance(r: OriginRule): fc.Arbitrary<string> {
@@ -314,6 +341,10 @@ function ruleInstance(r: OriginRule): fc.Arbitrary<string> {
   if (r.kind === 'subdomain') {
     const port = r.port === undefined ? fc.constant('') : r.port === '*' ? fc.constantFrom('', ':8443', ':3000') : fc.constant(`:${r.port}`);
     return fc.tuple(SUBDOMAIN_LABELS, port).map(([sub, p]) => `${r.scheme}://${sub}.${r.domain}${p}`);
+  }
+  if (r.kind === 'in-label') {
+    const port = r.port === undefined ? fc.constant('') : r.port === '*' ? fc.constantFrom('', ':8443', ':3000') : fc.constant(`:${r.port}`);
+    return fc.tuple(IN_LABEL_MIDDLE, port).map(([middle, p]) => `${r.scheme}://${r.prefix}${middle}${r.suffix}.${r.domain}${p}`);
   }
   return ANY_PORT.map((p) => `${r.scheme}://${r.host}${p === undefined || p === 80 ? '' : `:${p}`}`);
 }
@@ -348,6 +379,8 @@ const MUTATIONS = [
   'parent-domain',
   'empty-label',
   'glued-label',
+  'underscore-label',
+  'dotted-label',
 ] as const;
 
 /** A near-miss of `o`: what an attacker or a sloppy proxy sends instead of an allowed origin. */
@@ -405,6 +438,14 @@ export function nearMiss(o: string, mutation: (typeof MUTATIONS)[number], n: num
     }
     case 'empty-label':
       return [at(`.${host}`), at(host.replace('.', '..'))][n % 2]!;
+    case 'underscore-label': {
+      const dot = host.indexOf('.');
+      return dot > 1 ? at(`${host.slice(0, dot - 1)}_${host.slice(dot - 1)}`) : at(`_${host}`);
+    }
+    case 'dotted-label': {
+      const dot = host.indexOf('.');
+      return dot > 1 ? at(`${host.slice(0, 1)}.${host.slice(1)}`) : at(`x.${host}`);
+    }
     case 'glued-label': {
       const dot = host.indexOf('.');
       return dot > 0 ? at(host.slice(0, dot) + host.slice(dot + 1)) : at(`x${host}`);

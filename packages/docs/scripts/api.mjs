@@ -38,6 +38,7 @@ export const ENTRIES = [
   ['packages/next/src/index.ts', '@corsica/next'],
   ['packages/conformance/src/index.ts', '@corsica/conformance'],
   ['packages/conformance/src/vitest.ts', '@corsica/conformance/vitest'],
+  ['packages/redis/src/index.ts', '@corsica/redis'],
 ];
 
 /**

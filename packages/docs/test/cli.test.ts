@@ -102,7 +102,7 @@ describe('corsica command lines in the docs', () => {
   it('are found in the CLI README, the recipes and the troubleshooting page', () => {
     const pages = new Set(commands.map((c) => c.file));
     for (const page of ['packages/cli/README.md', 'docs/recipes.md', 'docs/troubleshooting.md']) expect(pages, page).toContain(page);
-    expect(specs.map((s) => s.path.join(' '))).toEqual(['explain', 'audit', ...['nginx', 'apache', 'caddy', 'haproxy', 's3', 'r2', 'apigateway', 'lambda-url', 'gateway-api'].map((t) => `export ${t}`)]);
+    expect(specs.map((s) => s.path.join(' '))).toEqual(['explain', 'audit', ...['nginx', 'apache', 'caddy', 'haproxy', 's3', 'r2', 'apigateway', 'lambda-url', 'gateway-api'].map((t) => `export ${t}`), 'origins add', 'origins remove', 'origins list']);
   });
 
   it.each(commands.map((c) => [`${where(c)}: corsica ${c.args.join(' ')}`, c] as const))('%s is a valid command', (_name, command) => {

@@ -47,6 +47,15 @@ export const ORIGINS = [
   'null',
   'https://evil.example',
   `https://${'a'.repeat(1100)}.preview.example.com`,
+  'https://pr-.preview.example.com',
+  'https://pr-a_b.preview.example.com',
+  'https://pr-a.b.preview.example.com',
+  `https://pr-${'a'.repeat(60)}.preview.example.com`,
+  `https://pr-${'a'.repeat(61)}.preview.example.com`,
+  'https://app-eu-1-staging.example.com',
+  'https://app-eu-staging.example.com:8443',
+  'https://app--staging.example.com',
+  'https://app-staging.example.com',
 ];
 
 /** Header lines of the requests sent from each origin. */

@@ -50,7 +50,8 @@ export function parseConfiguredOrigin(raw: string, path: string, ctx: OriginPars
   const isWildcardHost = host.startsWith('*.');
   const domain = isWildcardHost ? host.slice(2) : host;
   if (!checkHost(scheme, host, port, bad)) return undefined;
-  if (ctx.credentials && !ctx.allowInsecure && (scheme === 'http' || scheme === 'ws') && !isLoopbackHost(isWildcardHost ? `x.${domain}` : host)) {
+  const inLabel = readInLabel(host);
+  if (ctx.credentials && !ctx.allowInsecure && (scheme === 'http' || scheme === 'ws') && !isLoopbackHost(isWildcardHost ? `x.${domain}` : host.replace('*', 'x'))) {
     bad(
       'origin.insecure-with-credentials',
       'is plain http while `credentials` is true: anyone on the network path can impersonate it and read credentialed responses.',
@@ -60,6 +61,7 @@ export function parseConfiguredOrigin(raw: string, path: string, ctx: OriginPars
   // an upper-case entry was reported and read on, so that its other mistakes show in the same pass
   if (p.problems.length > problemsBefore) return undefined;
   if (isWildcardHost) return { kind: 'subdomain', scheme, suffix: `.${domain}`, port };
+  if (inLabel) return { kind: 'in-label', scheme, ...inLabel, port };
   if (port === '*') return { kind: 'any-port', scheme, host };
   return { kind: 'exact', origin: `${scheme}://${host}${port ? `:${port}` : ''}` };
 }
@@ -153,13 +155,20 @@ function checkHost(scheme: string, host: string, port: string, bad: Bad): boolea
     }
     return bad('origin.unicode-host', 'has a non-ASCII host; browsers send internationalized hosts in punycode.', ascii ? `Write ${show(withPort(ascii))}.` : 'Write the host in punycode (xn--...).') ?? false;
   }
-  if (domain.includes('*')) {
-    return bad('origin.invalid-pattern', 'has a `*` that is not a whole leading label; only `scheme://*.domain` and `scheme://host:*` are patterns.', 'Write e.g. "https://*.example.com", or list each origin.') ?? false;
+  const inLabel = isWildcardHost ? undefined : readInLabel(host);
+  if (domain.includes('*') && inLabel === undefined) {
+    return (
+      bad(
+        'origin.invalid-pattern',
+        'has a `*` that is neither a whole leading label nor one `*` inside the first label; the patterns are `scheme://*.domain`, `scheme://pre-*.domain` and `scheme://host:*`.',
+        'Write e.g. "https://*.example.com" or "https://pr-*.preview.example.com", or list each origin.',
+      ) ?? false
+    );
   }
   if (!domain.startsWith('[')) {
     for (let i = 0; i < domain.length; i++) {
       const c = domain.charCodeAt(i);
-      if (c !== 0x2e && !isHostLabelChar(c)) {
+      if (c !== 0x2e && !isHostLabelChar(c) && !(inLabel && c === 0x2a)) {
         return bad('origin.invalid', `has a character that browsers never send in a host (${JSON.stringify(domain[i])}): they escape it, and no DNS name can carry it.`, 'Check the host for typos; hosts hold letters, digits, "-", "_" and dots.') ?? false;
       }
     }
@@ -174,18 +183,40 @@ function checkHost(scheme: string, host: string, port: string, bad: Bad): boolea
       ) ?? false
     );
   }
+  if (inLabel && isPublicSuffixOrIp(inLabel.domain.slice(1))) {
+    const shared = inLabel.domain.slice(1);
+    return (
+      bad(
+        'origin.public-suffix-label-wildcard',
+        `lets in hosts that anyone can create: \`${shared}\` is ${isIpLike(shared) ? 'an IP address' : 'a public suffix or a shared hosting domain'}, so a stranger can claim ${show(`${scheme}://${inLabel.prefix}evil${inLabel.suffix}.${shared}`)}.`,
+        `Serve previews under a domain you own and write ${show(`${scheme}://${inLabel.prefix}*${inLabel.suffix}.preview.your-domain.com`)}, or list the deployment's exact URL, read from its environment at start-up (e.g. VERCEL_URL on Vercel, DEPLOY_PRIME_URL on Netlify).`,
+      ) ?? false
+    );
+  }
   if (!SPECIAL_SCHEMES.has(scheme)) return true;
   // The URL parser is the browsers' own canonicalisation (IPv4 forms, IPv6 compression).
   let canonical = '';
   try {
-    canonical = new URL(`${scheme}://${isWildcardHost ? `x.${domain}` : domain}`).hostname;
+    canonical = new URL(`${scheme}://${isWildcardHost || inLabel ? `x.${isWildcardHost ? domain : inLabel!.domain.slice(1)}` : domain}`).hostname;
     if (isWildcardHost) canonical = canonical.slice(2);
+    else if (inLabel) canonical = `${inLabel.prefix}*${inLabel.suffix}${canonical.slice(1)}`;
   } catch {
     return bad('origin.invalid', 'is not a valid origin (the URL parser rejects its host).', 'Check the host for typos.') ?? false;
   }
   if (canonical === domain) return true;
   const written = withPort(`${isWildcardHost ? '*.' : ''}${canonical}`);
   return bad('origin.not-canonical', `is not how browsers serialize this origin; they send ${show(written)}.`, `Write ${show(written)}.`) ?? false;
+}
+
+/**
+ * Reads `pre*post.domain`: exactly one `*`, inside the first label, beside at least one other
+ * character of that label, with at least one label after it. Anything else is not this pattern.
+ */
+function readInLabel(host: string): { prefix: string; suffix: string; domain: string } | undefined {
+  const star = host.indexOf('*');
+  const dot = host.indexOf('.');
+  if (star < 0 || dot < 0 || star > dot || dot === 1 || host.indexOf('*', star + 1) >= 0 || dot === host.length - 1) return undefined;
+  return { prefix: host.slice(0, star), suffix: host.slice(star + 1, dot), domain: host.slice(dot) };
 }
 
 function isIpLike(domain: string): boolean {

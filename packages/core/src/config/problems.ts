@@ -30,6 +30,7 @@ export type ProblemCode =
   | 'origin.invalid'
   | 'origin.invalid-pattern'
   | 'origin.public-suffix-wildcard'
+  | 'origin.public-suffix-label-wildcard'
   | 'origin.insecure-with-credentials'
   | 'origin.regexp-unanchored'
   | 'origin.regexp-unescaped-dot'

@@ -16,9 +16,18 @@ export type OriginEntry =
   /** `scheme://*.domain[:port|:*]`: any host ending in `.domain`, at any depth, label-aligned. */
   | { readonly kind: 'subdomain'; readonly scheme: string; readonly suffix: string; readonly port: string }
   /** `scheme://host:*`: that host on any port, including the default one. */
-  | { readonly kind: 'any-port'; readonly scheme: string; readonly host: string };
+  | { readonly kind: 'any-port'; readonly scheme: string; readonly host: string }
+  /**
+   * `scheme://pre*post.domain[:port|:*]`: one `*` inside the first label, standing for one or
+   * more letters, digits or hyphens; the host has exactly that depth. `domain` starts with a dot.
+   */
+  | { readonly kind: 'in-label'; readonly scheme: string; readonly prefix: string; readonly suffix: string; readonly domain: string; readonly port: string };
 
 type SubdomainEntry = Extract<OriginEntry, { kind: 'subdomain' }>;
+type InLabelEntry = Extract<OriginEntry, { kind: 'in-label' }>;
+
+/** The longest DNS label (RFC 1035 section 2.3.4); a longer first label matches no pattern. */
+const MAX_LABEL_BYTES = 63;
 
 /** Subdomain patterns up to this many are compared one by one; more go through suffix lookups. */
 const FEW_PATTERNS = 16;
@@ -37,19 +46,26 @@ export class StaticOriginMatcher {
   readonly hasPatterns: boolean;
   /** The subdomain patterns, when few enough to compare one by one. */
   private readonly few: readonly SubdomainEntry[] | undefined;
+  /** key `scheme|port|.domain` → the in-label patterns under that domain */
+  private readonly inLabel = new Map<string, InLabelEntry[]>();
 
   constructor(entries: readonly OriginEntry[]) {
     for (const e of entries) {
       if (e.kind === 'exact') this.exact.add(e.origin);
       else if (e.kind === 'any-port') this.anyPort.add(`${e.scheme}://${e.host}`);
-      else {
+      else if (e.kind === 'in-label') {
+        const key = `${e.scheme}|${e.port}|${e.domain}`;
+        const list = this.inLabel.get(key);
+        if (list) list.push(e);
+        else this.inLabel.set(key, [e]);
+      } else {
         const key = `${e.scheme}|${e.port}`;
         let set = this.suffixes.get(key);
         if (!set) this.suffixes.set(key, (set = new Set()));
         set.add(e.suffix);
       }
     }
-    this.hasPatterns = this.suffixes.size > 0 || this.anyPort.size > 0;
+    this.hasPatterns = this.suffixes.size > 0 || this.anyPort.size > 0 || this.inLabel.size > 0;
     const subdomains = entries.filter((e): e is SubdomainEntry => e.kind === 'subdomain');
     this.few = subdomains.length <= FEW_PATTERNS ? subdomains : undefined;
   }
@@ -62,9 +78,10 @@ export class StaticOriginMatcher {
   /** Pattern match; `parts` must come from {@link parseRequestOrigin} of `origin`. */
   matchesPattern(origin: string, parts: OriginParts): boolean {
     if (this.anyPort.size > 0 && this.anyPort.has(origin.slice(0, parts.hostEnd))) return true;
-    if (this.suffixes.size === 0) return false;
     const host = parts.host;
     if (host.charCodeAt(0) === 0x5b) return false; // IPv6 literals have no subdomains
+    if (this.inLabel.size > 0 && this.matchesInLabel(parts)) return true;
+    if (this.suffixes.size === 0) return false;
     if (this.few !== undefined) {
       // `suffix` starts with a dot, and a longer host leaves a non-empty label before it
       for (const p of this.few) {
@@ -82,6 +99,40 @@ export class StaticOriginMatcher {
     }
     return false;
   }
+
+  /** One lookup by the host's domain (all but its first label), then the few patterns under it. */
+  private matchesInLabel(parts: OriginParts): boolean {
+    const host = parts.host;
+    const dot = host.indexOf('.');
+    if (dot <= 0 || dot > MAX_LABEL_BYTES) return false;
+    const domain = host.slice(dot);
+    const exactPort = this.inLabel.get(`${parts.scheme}|${parts.port}|${domain}`);
+    const anyPort = this.inLabel.get(`${parts.scheme}|*|${domain}`);
+    return (exactPort !== undefined && matchesLabel(exactPort, host, dot)) || (anyPort !== undefined && matchesLabel(anyPort, host, dot));
+  }
+}
+
+/** Whether `host`'s first label (`host[0, end)`) is some `prefix` + one or more of [a-z0-9-] + `suffix`. */
+function matchesLabel(patterns: readonly InLabelEntry[], host: string, end: number): boolean {
+  for (const p of patterns) {
+    const middleEnd = end - p.suffix.length;
+    if (middleEnd - p.prefix.length < 1 || !host.startsWith(p.prefix) || !host.startsWith(p.suffix, middleEnd)) continue;
+    if (isLetterDigitHyphen(host, p.prefix.length, middleEnd)) return true;
+  }
+  return false;
+}
+
+/**
+ * What a `*` inside a label stands for: letters, digits and hyphens, the host name rule of
+ * RFC 1123 section 2.1. Browsers also send `_` in hosts, but no public certificate or preview
+ * platform issues such names, so a `*` never stands for one.
+ */
+function isLetterDigitHyphen(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  return true;
 }
 
 /** What checking an origin gives: how it matched, or why it is denied. */

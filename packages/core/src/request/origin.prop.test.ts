@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPolicy } from '@corsica/core';
 import { parseRequestOrigin } from './origin.js';
-import { ORIGIN_SEEDS, listPolicySpec, originString, refListAllows, toOptions } from '../../test/arbitraries.js';
+import { ORIGIN_SEEDS, listPolicySpec, originString, refListAllows, ruleText, toOptions } from '../../test/arbitraries.js';
 import type { OriginRule } from '../../test/arbitraries.js';
 
 const DEFAULT_PORT: Record<string, string> = { http: '80', https: '443' };
@@ -151,5 +151,54 @@ describe('origin matching under list policies', () => {
     ];
     const policy = createPolicy({ origin: ['https://app.example.com', 'https://*.preview.example.com', 'http://localhost:*'], credentials: true, onWarning: false });
     for (const origin of ORIGIN_SEEDS) expect(policy.decide({ method: 'GET', origin }).allowed, origin).toBe(refListAllows(rules, origin));
+  });
+});
+
+describe('in-label patterns (`https://pr-*.preview.example.com`)', () => {
+  const affix = fc.stringMatching(/^[a-z0-9-]{0,4}$/);
+  const inLabelRule = fc
+    .tuple(affix, affix, fc.constantFrom('preview.example.com', 'example.com', 'corsica.dev', 'acme.co.uk', 'a1.io'), fc.constantFrom(undefined, '8443', '*'))
+    .filter(([prefix, suffix]) => prefix.length + suffix.length > 0)
+    .map(([prefix, suffix, domain, port]): OriginRule => ({ kind: 'in-label', scheme: 'https', prefix, suffix, domain, ...(port === undefined ? {} : { port }) }));
+  /** A host built around a rule: its own shape, or with `_`, `.`, nothing or too much where the `*` stands. */
+  const middle = fc.oneof(
+    fc.stringMatching(/^[a-z0-9-]{1,6}$/),
+    fc.constantFrom('', '_', 'a_b', 'a.b', '.', 'A', '%41', '*'),
+    fc.stringMatching(/^[a-z0-9]{58,66}$/),
+  );
+
+  it('allows an origin exactly when the reference RegExp over its first label does, with up to 300 patterns', () => {
+    const scenario = fc
+      .array(inLabelRule, { minLength: 1, maxLength: 300 })
+      .chain((rules) => fc.record({ rules: fc.constant(rules), origins: fc.array(fc.tuple(fc.constantFrom(...rules), middle, fc.constantFrom('', ':8443', ':3000', ':443')), { minLength: 1, maxLength: 20 }) }));
+    fc.assert(
+      fc.property(scenario, ({ rules, origins }) => {
+        const policy = createPolicy({ origin: rules.map((r) => ruleText(r)), onWarning: false });
+        for (const [r, mid, port] of origins) {
+          if (r.kind !== 'in-label') continue;
+          const origin = `https://${r.prefix}${mid}${r.suffix}.${r.domain}${port}`;
+          expect(policy.decide({ method: 'GET', origin }).allowed, `${origin} under ${rules.length} patterns`).toBe(refListAllows(rules, origin));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it.each([
+    { desc: 'a pull request number', pattern: 'https://pr-*.preview.example.com', origin: 'https://pr-42.preview.example.com', want: true },
+    { desc: 'a region inside the label', pattern: 'https://app-*-staging.example.com', origin: 'https://app-eu-1-staging.example.com', want: true },
+    { desc: 'nothing where the * stands', pattern: 'https://pr-*.preview.example.com', origin: 'https://pr-.preview.example.com', want: false },
+    { desc: 'an underscore, which no certificate carries', pattern: 'https://pr-*.preview.example.com', origin: 'https://pr-a_b.preview.example.com', want: false },
+    { desc: 'one more label (the * never crosses a dot)', pattern: 'https://pr-*.preview.example.com', origin: 'https://pr-1.evil.preview.example.com', want: false },
+    { desc: 'the pattern one label down', pattern: 'https://pr-*.preview.example.com', origin: 'https://x.pr-1.preview.example.com', want: false },
+    { desc: 'the suffix missing', pattern: 'https://app-*-staging.example.com', origin: 'https://app-eu.example.com', want: false },
+    { desc: 'prefix and suffix overlapping', pattern: 'https://a-*-a.example.com', origin: 'https://a-a.example.com', want: false },
+    { desc: 'another scheme', pattern: 'https://pr-*.preview.example.com', origin: 'http://pr-1.preview.example.com', want: false },
+    { desc: 'a port not listed', pattern: 'https://pr-*.preview.example.com', origin: 'https://pr-1.preview.example.com:8443', want: false },
+    { desc: 'any port when :* is written', pattern: 'https://pr-*.preview.example.com:*', origin: 'https://pr-1.preview.example.com:8443', want: true },
+    { desc: 'a first label of 64 bytes, longer than DNS allows', pattern: 'https://pr-*.preview.example.com', origin: `https://pr-${'a'.repeat(61)}.preview.example.com`, want: false },
+    { desc: 'a first label of 63 bytes', pattern: 'https://pr-*.preview.example.com', origin: `https://pr-${'a'.repeat(60)}.preview.example.com`, want: true },
+  ])('$desc: $origin under $pattern is allowed: $want', ({ pattern, origin, want }) => {
+    expect(createPolicy({ origin: [pattern], onWarning: false }).decide({ method: 'GET', origin }).allowed).toBe(want);
   });
 });

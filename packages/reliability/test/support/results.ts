@@ -48,7 +48,7 @@ function runInfo(): RunInfo {
  * afterAll(() => writeResults('soak', { seconds: 30, adapters: figures }));
  * ```
  */
-export function writeResults(suite: 'fuzz' | 'soak' | 'resolver-faults' | 'config-faults', data: Record<string, unknown>): void {
+export function writeResults(suite: 'fuzz' | 'soak' | 'resolver-faults' | 'config-faults' | 'redis-fleet', data: Record<string, unknown>): void {
   mkdirSync(RESULTS, { recursive: true });
   const file = `${RESULTS}${suite}.json`;
   const temp = `${file}.${process.pid}.tmp`;

@@ -24,6 +24,7 @@ export const PUBLISHABLE = {
   next: ['@corsica/next'],
   conformance: ['@corsica/conformance', '@corsica/conformance/vitest'],
   cli: ['@corsica/cli'],
+  redis: ['@corsica/redis'],
 } as const;
 
 export type PackageFolder = keyof typeof PUBLISHABLE;
