@@ -85,7 +85,7 @@ Options:
   --headers H        Comma-separated request headers the page sets that are not CORS-safelisted
                      (e.g. "Content-Type,Authorization" for a JSON call with a token).
   --credentials      The page sends cookies (credentials: 'include').
-  --engine E         chromium (default) or firefox: whose console message to quote.
+  --engine E         chromium (default), firefox or webkit (Safari): whose console message to quote.
   --url URL          The URL fetched, quoted in the console message.
   --json             Print { decision, explanation, ... } as JSON.
   -h, --help         Show this help.
@@ -254,8 +254,8 @@ async function explainCommand(args: readonly string[], cwd: string, io: Required
   }
   const origin = requireString(values, 'origin', EXPLAIN_HELP, 'https://app.example.com');
   const engine = values.engine;
-  if (engine !== undefined && engine !== 'chromium' && engine !== 'firefox') {
-    throw new UsageError(`corsica: --engine must be chromium or firefox, got ${JSON.stringify(engine)}.`, EXPLAIN_HELP);
+  if (engine !== undefined && engine !== 'chromium' && engine !== 'firefox' && engine !== 'webkit') {
+    throw new UsageError(`corsica: --engine must be chromium, firefox or webkit, got ${JSON.stringify(engine)}.`, EXPLAIN_HELP);
   }
   if (values.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(values.method))) {
     throw new UsageError(`corsica: --method ${JSON.stringify(values.method)} is not an HTTP method; write e.g. --method PUT.`, EXPLAIN_HELP);

@@ -15,7 +15,7 @@ export interface ExplainInput {
   readonly headers?: readonly string[];
   /** `credentials: 'include'`. */
   readonly credentials?: boolean;
-  readonly engine?: 'chromium' | 'firefox';
+  readonly engine?: 'chromium' | 'firefox' | 'webkit';
   /** The URL fetched, quoted in the browser's console message. */
   readonly url?: string;
 }

@@ -163,7 +163,7 @@ describe('corsica explain', () => {
   it.each([
     { desc: 'without --origin', args: ['--policy', 'public.json'], message: 'corsica: --origin is required' },
     { desc: 'without --policy', args: ['--origin', 'https://app.example.com'], message: 'corsica: --policy is required' },
-    { desc: 'with an unknown engine', args: ['--policy', 'public.json', '--origin', 'https://a.example', '--engine', 'webkit'], message: 'corsica: --engine must be chromium or firefox' },
+    { desc: 'with an unknown engine', args: ['--policy', 'public.json', '--origin', 'https://a.example', '--engine', 'safari'], message: 'corsica: --engine must be chromium, firefox or webkit' },
     { desc: 'with a method that is not a token', args: ['--policy', 'public.json', '--origin', 'https://a.example', '--method', 'GET POST'], message: 'is not an HTTP method' },
     { desc: 'with an unknown option', args: ['--policy', 'public.json', '--origin', 'https://a.example', '--verbose'], message: "corsica: unknown option '--verbose'" },
   ])('is a usage error $desc (exit 2, with the help)', async ({ args, message }) => {

@@ -60,4 +60,13 @@ describe('explain', () => {
     const asyncPolicy = createPolicy({ origin: async (o) => o === 'https://tenant.example' });
     expect(await asyncPolicy.explainAsync({ method: 'GET', origin: 'https://tenant.example' })).toContain('allowed by an origin function');
   });
+
+  it('speaks for WebKit (Safari) in the words measured in WebKitGTK: a refused preflight is an unsuccessful one, and credentialed calls get the cookie caveat', () => {
+    const refused = policy.explain({ method: 'OPTIONS', origin: 'https://evil.example', requestMethod: 'PUT' }, { engine: 'webkit', url: 'https://api.example.com/x' });
+    expect(refused).toContain('Browser (Safari (WebKit)): blocks the response. Console: "Preflight response is not successful. Status code: 403"; then "Fetch API cannot load https://api.example.com/x due to access control checks."');
+    const accepted = policy.explain({ method: 'OPTIONS', origin: 'https://app.example.com', requestMethod: 'PUT' }, { engine: 'webkit', credentials: true });
+    expect(accepted).toMatch(/caches it for \d+ s.*Cookies: WebKitGTK refuses a cookie that a cross-site response sets.*Safari blocks third-party cookies/);
+    const star = createPolicy({ origin: '*', allowedHeaders: '*', onWarning: false }).explain({ method: 'OPTIONS', origin: 'https://a.example', requestMethod: 'GET', requestHeaders: 'authorization' });
+    expect(star).toContain('under the Fetch standard, which Corsica follows, "*" does not cover Authorization (Chromium, Firefox and WebKit let it without credentials today; whatwg/fetch issue 1919)');
+  });
 });

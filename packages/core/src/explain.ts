@@ -10,6 +10,12 @@ import type { Decision, DecisionReason, ExplainContext, HeaderValue, RequestFact
 
 const CHROMIUM_BLOCKED = (url: string, origin: string) => `Access to fetch at '${url}' from origin '${origin}' has been blocked by CORS policy: `;
 const FIREFOX_BLOCKED = (url: string) => `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. `;
+/** WebKit (Safari) prints its reason, then this line (measured in WebKitGTK 2.50, packages/e2e engines.test.ts). */
+const WEBKIT_BLOCKED = (url: string) => ` Fetch API cannot load ${url} due to access control checks.`;
+
+/** The engines explain speaks for, by the name their console and users know them by. */
+const ENGINE_NAMES = { chromium: 'Chrome', firefox: 'Firefox', webkit: 'Safari (WebKit)' } as const;
+type Engine = keyof typeof ENGINE_NAMES;
 
 /** Makes a request value safe to print: control bytes escaped, length capped. */
 export function printable(value: HeaderValue | unknown): string {
@@ -35,7 +41,7 @@ const ORIGIN_FAILURES: Partial<Record<DecisionReason, string>> = {
 
 export function renderExplanation(c: CompiledConfig, req: RequestFacts, d: Decision, trace: Trace, context: ExplainContext = {}): string {
   const engine = context.engine ?? 'chromium';
-  const engineName = engine === 'firefox' ? 'Firefox' : 'Chrome';
+  const engineName = ENGINE_NAMES[engine];
   const url = context.url ?? '<url>';
   const origin = printable(req?.origin);
   const method = typeof req?.method === 'string' ? printable(req.method) : '(no method)';
@@ -81,7 +87,7 @@ export function renderExplanation(c: CompiledConfig, req: RequestFacts, d: Decis
       else if (headerFailed) {
         if (own.reason === 'header-not-allowed') {
           const isAuth = own.detail === 'authorization' && c.allowedHeaders.any;
-          check(false, `request header ${printable(own.detail)} is not allowed (allowedHeaders: ${allowedNames})${isAuth ? '; "*" never covers Authorization' : ''}`);
+          check(false, `request header ${printable(own.detail)} is not allowed (allowedHeaders: ${allowedNames})${isAuth ? '; under the Fetch standard, which Corsica follows, "*" does not cover Authorization (Chromium, Firefox and WebKit let it without credentials today; whatwg/fetch issue 1919)' : ''}`);
         } else check(false, `Access-Control-Request-Headers is ${own.reason === 'headers-malformed' ? 'not a valid list of header names' : own.reason === 'headers-too-long' ? 'too long' : 'a list of too many names'}`);
       } else check(true, `request headers are allowed (allowedHeaders: ${allowedNames})`);
     }
@@ -121,38 +127,51 @@ function explainGuard(req: RequestFacts, own: Decision, trace: Trace, check: (ok
   }
 }
 
-function browserNextStep(c: CompiledConfig, d: Decision, context: ExplainContext, engine: 'chromium' | 'firefox', url: string, origin: string): string {
-  if (d.reason === 'cross-origin-rejected' || d.reason === 'host-not-allowed') return 'the request reached the server, which answered 403 before the application ran; the page sees a failed request and nothing happened on the server.';
+function browserNextStep(c: CompiledConfig, d: Decision, context: ExplainContext, engine: Engine, url: string, origin: string): string {
+  if (d.reason === 'cross-origin-rejected' || d.reason === 'host-not-allowed') return 'blocks the response: the request reached the server, which answered 403 before the application ran, so nothing happened there and the page sees a failed request.';
   if (d.kind === 'not-cors') return 'no CORS check happens.';
   // Firefox quotes header names with curly quotes and ends with the status it saw.
   const status = d.status === undefined ? '' : ` Status code: ${d.status}.`;
-  const blocked = (chromium: string, firefox: string) =>
+  // WebKit checks a preflight's status before its headers, so Corsica's 403 reads as an unsuccessful preflight there
+  const webkitFirst = d.kind === 'preflight' && d.status !== undefined && (d.status < 200 || d.status > 299) ? `Preflight response is not successful. Status code: ${d.status}` : undefined;
+  const blocked = (chromium: string, firefox: string, webkit: string) =>
     engine === 'firefox'
       ? `blocks the response. Console: "${FIREFOX_BLOCKED(url)}(Reason: ${firefox.replace(/'([^']*)'/g, '\u2018$1\u2019')}).${status}"`
-      : `blocks the response. Console: "${CHROMIUM_BLOCKED(url, origin)}${chromium}"`;
+      : engine === 'webkit'
+        ? `blocks the response. Console: "${webkitFirst ?? webkit}"; then "${WEBKIT_BLOCKED(url).trim()}"; the page's fetch rejects with TypeError "Load failed"`
+        : `blocks the response. Console: "${CHROMIUM_BLOCKED(url, origin)}${chromium}"`;
   const acao = d.headers[ACAO];
   const pre = d.kind === 'preflight' ? "Response to preflight request doesn't pass access control check: " : '';
   if (acao === undefined) {
     const what = d.kind === 'preflight' ? ' The actual request is never sent.' : ' The request itself reached your server; CORS only hides the response from the page.';
-    return blocked(`${pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.`, "CORS header 'Access-Control-Allow-Origin' missing") + what;
+    return blocked(`${pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.`, "CORS header 'Access-Control-Allow-Origin' missing", `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${d.status ?? '<the app\'s status>'}`) + what;
   }
   if (acao !== '*' && acao !== origin) {
-    return blocked(`${pre}The 'Access-Control-Allow-Origin' header has a value '${acao}' that is not equal to the supplied origin. Have the server send the header with a valid value.`, `CORS header 'Access-Control-Allow-Origin' does not match '${acao}'`);
+    return blocked(`${pre}The 'Access-Control-Allow-Origin' header has a value '${acao}' that is not equal to the supplied origin. Have the server send the header with a valid value.`, `CORS header 'Access-Control-Allow-Origin' does not match '${acao}'`, `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${d.status ?? '<the app\'s status>'}`);
   }
   if (context.credentials) {
     if (acao === '*') {
-      return blocked(`${pre}The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.`, "Credential is not supported if the CORS header 'Access-Control-Allow-Origin' is '*'");
+      return blocked(`${pre}The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.`, "Credential is not supported if the CORS header 'Access-Control-Allow-Origin' is '*'", 'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.');
     }
     if (d.headers[ACAC] !== 'true') {
-      return blocked(`${pre}The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'.`, "expected 'true' in CORS header 'Access-Control-Allow-Credentials'");
+      return blocked(`${pre}The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'.`, "expected 'true' in CORS header 'Access-Control-Allow-Credentials'", 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".');
     }
   }
   if (d.kind === 'preflight') {
     const cap = MAX_AGE_CAPS[engine];
     const age = c.maxAge === undefined ? 'for 5 s (no Access-Control-Max-Age)' : `for ${Math.min(c.maxAge, cap)} s${c.maxAge > cap ? ` (Access-Control-Max-Age ${c.maxAge} capped at ${cap})` : ''}`;
-    return `accepts the preflight, caches it ${age}, and sends the actual request.`;
+    return `accepts the preflight, caches it ${age}, and sends the actual request.${cookieNote(engine, context)}`;
   }
   return `lets the page read the response${d.headers['Access-Control-Expose-Headers'] ? ` and the exposed headers (${d.headers['Access-Control-Expose-Headers']})` : ' (only always-readable headers are visible)'}.`;
+}
+
+/**
+ * WebKit's cookie rule on credentialed cross-site requests, as measured in WebKitGTK 2.50 (the
+ * engine of Safari) and as Apple documents it for Safari: they differ, so both are said.
+ */
+function cookieNote(engine: Engine, context: ExplainContext): string {
+  if (engine !== 'webkit' || !context.credentials) return '';
+  return ' Cookies: WebKitGTK refuses a cookie that a cross-site response sets, and sends the API\'s cookies only if the user visited the API\'s site first; Safari blocks third-party cookies in both cases (full third-party cookie blocking since Safari 13.1, per WebKit\'s blog), so a cross-site credentialed API there works only with the Storage Access API or a same-site API host.';
 }
 
 function fixFor(c: CompiledConfig, d: Decision): string | undefined {

@@ -311,7 +311,7 @@ export interface ExplainContext {
   /** Whether the browser sends credentials (`credentials: 'include'`, `withCredentials`). */
   readonly credentials?: boolean;
   /** Which engine's words to use for the browser's next step. Default `chromium`. */
-  readonly engine?: 'chromium' | 'firefox';
+  readonly engine?: 'chromium' | 'firefox' | 'webkit';
   /** The URL fetched, for the console message. */
   readonly url?: string;
 }

@@ -53,7 +53,7 @@ export function validateAllowedHeaders(o: Record<string, unknown>, credentials: 
     p.add('option.conflict', 'mirrorRequestHeaders', '`mirrorRequestHeaders` and `allowedHeaders` both decide which request headers pass.', 'Keep `allowedHeaders` (a list is stricter) and remove `mirrorRequestHeaders`.');
   }
   if (allowedHeaders.any && !allowedHeaders.set.has('authorization')) {
-    p.warn('allowedHeaders.wildcard-excludes-authorization', 'allowedHeaders', '`allowedHeaders: "*"` does not cover `Authorization`: browsers require it to be listed by name.', 'If clients send `Authorization`, write `allowedHeaders: ["*", "Authorization"]`.');
+    p.warn('allowedHeaders.wildcard-excludes-authorization', 'allowedHeaders', '`allowedHeaders: "*"` does not cover `Authorization`: the Fetch standard requires it to be listed by name, and Corsica follows the standard (today\'s Chromium, Firefox and WebKit let `*` cover it without credentials; whatwg/fetch issue 1919).', 'If clients send `Authorization`, write `allowedHeaders: ["*", "Authorization"]`.');
   }
   return { allowedHeaders, mirrorRequestHeaders };
 }
