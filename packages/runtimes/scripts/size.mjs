@@ -35,7 +35,7 @@ export const CORE_TARGET = 6 * 1024;
  * reach. `createPipeline` is what `createPolicy` wraps around the compiled options.
  */
 const ENGINE_ENTRY = `export { createPipeline } from './src/request/pipeline.ts';
-export { applyCorsHeaders, mergeVary, preflightResponse, withCorsHeaders } from './src/request/write.ts';
+export { answerResponse, applyCorsHeaders, mergeVary, withCorsHeaders } from './src/request/write.ts';
 export { decideOnce, recordedDecision } from './src/request/once.ts';
 export { factsFromFetchRequest, factsFromNodeRequest } from './src/request/facts.ts';`;
 
