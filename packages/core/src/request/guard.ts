@@ -94,11 +94,17 @@ export function checkGuard(guard: CompiledGuard, req: RequestFacts, origin: stri
 
 /** Reports whether a serialized origin names the request's own host and port (default ports either way). */
 function isSameHost(origin: string, host: string): boolean {
+  const slashes = origin.indexOf('//');
+  if (slashes < 0) return false;
+  const authority = origin.slice(slashes + 2);
+  const wanted = host.toLowerCase();
+  // most cross-origin requests differ here already, without parsing the origin
+  const extra = wanted.length - authority.length;
+  if (extra !== 0 && extra !== 3 && extra !== 4) return false;
+  if (!wanted.startsWith(authority)) return false;
   const parts = parseRequestOrigin(origin);
   if (parts === undefined) return false;
-  const wanted = host.toLowerCase();
-  const authority = origin.slice(origin.indexOf('//') + 2);
-  if (authority === wanted) return true;
+  if (extra === 0) return true;
   // an explicit default port in Host (`example.com:443`) names the same place as the origin without one
   const defaultPort = parts.scheme === 'https' || parts.scheme === 'wss' ? '443' : parts.scheme === 'http' || parts.scheme === 'ws' ? '80' : undefined;
   return parts.port === '' && defaultPort !== undefined && wanted === `${authority}:${defaultPort}`;
