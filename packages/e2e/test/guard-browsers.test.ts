@@ -1,16 +1,18 @@
 /**
  * The origin guard in real browsers (Chromium through playwright-core, Firefox through
  * puppeteer-core): what CORS does not stop. A page on an unlisted origin submits a form POST, sends
- * a `no-cors` credentialed fetch and opens a WebSocket to the API; none of them reaches the handler.
+ * a `no-cors` credentialed fetch, opens a WebSocket (`ws`) and connects the Socket.IO browser client
+ * to the API; none of them reaches the handler.
  * The listed origin gets through, and a page under a rebinding host name (resolved to 127.0.0.1)
  * gets 403. Prints the rejection matrix per browser (`guard matrix <engine>: ...`).
  */
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cors, wsVerifyClient } from '@corsica/express';
+import { cors, socketIoAllowRequest, wsVerifyClient } from '@corsica/express';
 import { createPolicy } from '@corsica/core';
 import express from 'express';
+import { Server as SocketIoServer } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { Engine, EngineName } from './support/browsers.js';
@@ -20,11 +22,14 @@ import { launchEngine, missingEngine } from './support/browsers.js';
 const HOSTS = ['app.test', 'evil.test', 'api.test', 'rebind.test'];
 
 /** What reached the API's handlers. */
-const reached = { posts: 0, sockets: 0 };
+const reached = { posts: 0, sockets: 0, socketIo: 0 };
 
 let api: Server;
 let pages: Server;
+let realtime: Server;
+let realtimeIo: SocketIoServer;
 let apiPort = 0;
+let realtimePort = 0;
 let pagePort = 0;
 
 function closeServer(server: Server): Promise<void> {
@@ -62,14 +67,25 @@ beforeAll(async () => {
     reached.sockets += 1;
     socket.send('hello');
   });
+
+  // Socket.IO on its own server (it and ws would both claim the upgrades of one server)
+  realtime = createServer();
+  realtimeIo = new SocketIoServer(realtime, { allowRequest: socketIoAllowRequest(policy) });
+  realtimeIo.on('connection', () => {
+    reached.socketIo += 1;
+  });
+  realtime.listen(0, '127.0.0.1');
+  await once(realtime, 'listening');
+  realtimePort = (realtime.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  await Promise.all([api && closeServer(api), pages && closeServer(pages)]);
+  await new Promise<void>((resolve) => (realtimeIo ? realtimeIo.close(() => resolve()) : resolve()));
+  await Promise.all([api && closeServer(api), pages && closeServer(pages), realtime?.listening && closeServer(realtime)]);
 });
 
 /** The three requests a cross-site page can make without CORS's permission, run in the page. */
-const attacks = (apiOrigin: string) => `(async () => {
+const attacks = (apiOrigin: string, ioOrigin: string) => `(async () => {
   const form = document.createElement('form');
   form.method = 'POST';
   form.action = '${apiOrigin}/submit';
@@ -95,10 +111,23 @@ const attacks = (apiOrigin: string) => `(async () => {
     ws.onopen = () => { ws.close(); resolve('open'); };
     ws.onerror = () => resolve('error');
   });
-  return { fetched, socket };
+  // the Socket.IO browser client, as the server itself serves it
+  await new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '${ioOrigin}/socket.io/socket.io.js';
+    script.onload = resolve;
+    script.onerror = () => reject(new Error('no socket.io client'));
+    document.head.append(script);
+  });
+  const socketIo = await new Promise((resolve) => {
+    const client = io('${ioOrigin}', { transports: ['websocket'], reconnection: false, timeout: 5000 });
+    client.on('connect', () => { client.close(); resolve('connect'); });
+    client.on('connect_error', () => { client.close(); resolve('connect_error'); });
+  });
+  return { fetched, socket, socketIo };
 })()`;
 
-type Outcome = { fetched: string; socket: string };
+type Outcome = { fetched: string; socket: string; socketIo: string };
 
 const ENGINES: readonly EngineName[] = ['chromium', 'firefox'];
 
@@ -114,32 +143,36 @@ describe.each(ENGINES)('the origin guard in %s', (name) => {
     await engine?.close();
   });
 
-  async function fromPage(pageHost: string): Promise<{ outcome: Outcome; posts: number; sockets: number }> {
+  async function fromPage(pageHost: string): Promise<{ outcome: Outcome; posts: number; sockets: number; socketIo: number }> {
     const before = { ...reached };
     const session = await engine!.newSession();
     try {
       await session.goto(`http://${pageHost}:${pagePort}/`);
-      const outcome = await session.evaluate<Outcome>(attacks(`http://api.test:${apiPort}`));
-      return { outcome, posts: reached.posts - before.posts, sockets: reached.sockets - before.sockets };
+      const outcome = await session.evaluate<Outcome>(attacks(`http://api.test:${apiPort}`, `http://api.test:${realtimePort}`));
+      return { outcome, posts: reached.posts - before.posts, sockets: reached.sockets - before.sockets, socketIo: reached.socketIo - before.socketIo };
     } finally {
       await session.close();
     }
   }
 
-  it.skipIf(missing !== undefined)('a page on an unlisted origin submits a form POST, a no-cors credentialed fetch and a WebSocket, and none reaches the handler', async () => {
+  it.skipIf(missing !== undefined)('a page on an unlisted origin submits a form POST, a no-cors credentialed fetch, a WebSocket and a Socket.IO connection, and none reaches its handler', async () => {
     const result = await fromPage('evil.test');
     expect(result.posts).toBe(0);
     expect(result.sockets).toBe(0);
+    expect(result.socketIo).toBe(0);
     expect(result.outcome.socket).toBe('error');
-    matrix.push(`unlisted origin: form POST rejected, no-cors fetch rejected (page saw ${result.outcome.fetched}), WebSocket ${result.outcome.socket}`);
+    expect(result.outcome.socketIo).toBe('connect_error');
+    matrix.push(`unlisted origin: form POST rejected, no-cors fetch rejected (page saw ${result.outcome.fetched}), WebSocket ${result.outcome.socket}, Socket.IO client ${result.outcome.socketIo}`);
   }, 30_000);
 
-  it.skipIf(missing !== undefined)('the listed origin gets its form POST, no-cors fetch and WebSocket through', async () => {
+  it.skipIf(missing !== undefined)('the listed origin gets its form POST, no-cors fetch, WebSocket and Socket.IO connection through', async () => {
     const result = await fromPage('app.test');
     expect(result.posts).toBe(2);
     expect(result.sockets).toBe(1);
+    expect(result.socketIo).toBe(1);
     expect(result.outcome.socket).toBe('open');
-    matrix.push(`listed origin: form POST and no-cors fetch reached the handler (${result.posts}), WebSocket ${result.outcome.socket}`);
+    expect(result.outcome.socketIo).toBe('connect');
+    matrix.push(`listed origin: form POST and no-cors fetch reached the handler (${result.posts}), WebSocket ${result.outcome.socket}, Socket.IO client ${result.outcome.socketIo}`);
   }, 30_000);
 
   it.skipIf(missing !== undefined)('a page under a rebinding host name that resolves to the API gets 403 for its own requests, and nothing reaches the handler', async () => {
