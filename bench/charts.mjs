@@ -306,6 +306,10 @@ function docRegion(results, charts) {
     parts.push(img('async.svg', 'Async origin resolver'));
     for (const t of report.asyncTables(results)) parts.push('', t);
   }
+  if (results.groups.guard) {
+    parts.push('\n### 5. Origin guard\n', `Baseline: ${results.groups.guard.baseline}. 10 origins and the pattern; \`guard: {}\`, and \`guard: { hosts }\` for the last two rows.`);
+    parts.push('', report.guardTable(results));
+  }
   if (results.profiles?.length) {
     parts.push('\n### CPU profiles of the missed targets\n', 'Self time of the hottest functions under `node --cpu-prof`: Corsica\'s core path in a loop (`bench/profile.mjs`), and for HTTP the Corsica server of the case furthest below its baseline, under autocannon load.');
     for (const t of report.profileTables(results)) parts.push(`\n#### ${t.title}\n`, t.table);

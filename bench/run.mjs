@@ -12,14 +12,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { render } from './charts.mjs';
-import { analyzeAdversarial, analyzeAsync, analyzeCore, analyzeFrameworks, analyzeHttp, targets } from './lib/analyze.mjs';
+import { analyzeAdversarial, analyzeAsync, analyzeCore, analyzeFrameworks, analyzeGuard, analyzeHttp, targets } from './lib/analyze.mjs';
 import { TRAFFIC } from './groups/http.mjs';
 import { profileScenario, profileServer } from './lib/cpuprofile.mjs';
 import { BUDGET_MS, CORE_ROUNDS, FINE_ROUNDS, QUICK, ROUNDS } from './lib/measure.mjs';
 import * as report from './lib/report.mjs';
 
-const ALL_GROUPS = ['core', 'frameworks', 'builtin', 'adversarial', 'async', 'http'];
-const ANALYZE = { core: analyzeCore, frameworks: analyzeFrameworks, builtin: analyzeFrameworks, adversarial: analyzeAdversarial, async: analyzeAsync, http: analyzeHttp };
+const ALL_GROUPS = ['core', 'frameworks', 'builtin', 'adversarial', 'async', 'guard', 'http'];
+const ANALYZE = { core: analyzeCore, frameworks: analyzeFrameworks, builtin: analyzeFrameworks, adversarial: analyzeAdversarial, async: analyzeAsync, guard: analyzeGuard, http: analyzeHttp };
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const selected = process.env.BENCH_GROUPS ? process.env.BENCH_GROUPS.split(',') : ALL_GROUPS;
 
@@ -115,7 +115,8 @@ const results = {
   errors,
   targets: [],
   groups,
-  profiles: [],
+  // a run without profiling keeps the last run's profiles, so the doc does not lose them
+  profiles: process.env.BENCH_NO_PROFILE === '1' ? (previous?.profiles ?? []) : [],
 };
 results.targets = targets(groups);
 
@@ -157,6 +158,7 @@ if (groups.frameworks) print('Hono and Fastify: CORS share of a request', report
 if (groups.builtin) print('The frameworks\' own CORS: CORS share of a request', report.frameworksTable(results, 'builtin'));
 if (groups.adversarial) print('Hostile inputs', report.adversarialTable(results));
 for (const t of report.asyncTables(results)) print('Async resolver', t);
+if (groups.guard) print('Origin guard', report.guardTable(results));
 if (groups.http) print('HTTP throughput', report.httpTable(results));
 for (const t of report.profileTables(results)) print(`CPU profile: ${t.title}`, t.table);
 for (const line of report.problemsList(results)) process.stdout.write(`${line}\n`);

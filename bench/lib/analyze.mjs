@@ -71,6 +71,13 @@ export function analyzeAsync(raw) {
   return { baseline: 'sync decide() on a static list of 1k origins, same run', rows: raw.rows.map((r) => ({ ...r, ns: r1(r.ns), vsBaseline: r3(r.ns / base) })), singleFlight: raw.singleFlight };
 }
 
+export function analyzeGuard(raw) {
+  return {
+    baseline: 'the same policy without `guard` on the same request, same run',
+    rows: raw.rows.map((r) => ({ id: r.id, label: r.label, rejected: r.rejected, offNs: r1(r.off.ns), guardNs: r1(r.guard.ns), extraNs: r1(r.guard.ns - r.off.ns), vsBaseline: r3(r.guard.ns / r.off.ns) })),
+  };
+}
+
 export function analyzeHttp(raw) {
   const rows = [];
   const cells = new Map();

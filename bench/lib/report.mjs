@@ -134,6 +134,16 @@ export function asyncTables(results) {
   ];
 }
 
+export function guardTable(results) {
+  const g = results.groups.guard;
+  if (!g) return undefined;
+  return markdownTable(
+    ['Request', 'Without guard', 'With guard', 'Difference', '× without'],
+    g.rows.map((r) => [`${r.label}${r.rejected ? ' (rejected, 403)' : ''}`, fmtNs(r.offNs), fmtNs(r.guardNs), `${r.extraNs >= 0 ? '+' : '−'}${fmtNs(Math.abs(r.extraNs))}`, fmtRatio(r.vsBaseline)]),
+    ['l', 'r', 'r', 'r', 'r'],
+  );
+}
+
 export function httpTable(results) {
   const rows = results.groups.http?.rows ?? [];
   const cells = [...new Set(rows.map((r) => `${r.framework}|${r.traffic}|${r.connections}`))];

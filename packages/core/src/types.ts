@@ -291,7 +291,8 @@ export interface PreflightDecision extends DecisionFields {
 export interface RejectedDecision extends DecisionFields {
   readonly kind: 'not-cors' | 'actual';
   readonly allowed: false;
-  readonly reason: 'cross-origin-rejected' | 'host-not-allowed';
+  /** `internal-error`: the checks threw (see `onError`); a guarded policy then fails closed. */
+  readonly reason: 'cross-origin-rejected' | 'host-not-allowed' | 'internal-error';
   readonly status: 403;
   /** A short plain-text body. */
   readonly body: string;

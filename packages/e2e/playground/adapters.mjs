@@ -12,13 +12,10 @@ import fastifyCors from '@corsica/fastify';
 import { withCors } from '@corsica/fetch';
 import { cors as honoCors } from '@corsica/hono';
 import { cors as koaCors } from '@corsica/koa';
-// Express 5 and Koa 3 ship no types, and @types/* are not dependencies of this private package:
-// the typedefs below name the few members the playground uses.
-// @ts-expect-error no declaration file for express
+// the typedefs below name the few members the playground uses
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
-// @ts-expect-error no declaration file for koa
 import Koa from 'koa';
 import { EXPOSED_BODY, boom, exposedHeaders, newSession, readSession, saveItem, sessionCookie } from './routes.mjs';
 

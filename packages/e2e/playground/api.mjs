@@ -14,7 +14,7 @@ import { cors } from '@corsica/express';
 import { ADAPTERS, ADAPTER_NAMES } from './adapters.mjs';
 import { PRESETS } from './presets.mjs';
 import { TRACE_PARAM } from './public/probe.mjs';
-import { ROUTES } from './routes.mjs';
+import { ROUTES, SESSION_COOKIE } from './routes.mjs';
 
 /** Traces kept in memory; the oldest go first. */
 const MAX_TRACES = 500;
@@ -63,6 +63,8 @@ export async function startApi({ adapter = 'express', pageOrigins, traceOrigins 
   }
   /** @type {Map<string, TraceEntry[]>} */
   const traces = new Map();
+  /** How many times each preset's `POST /login` handler ran (it alone sets the session cookie). */
+  const logins = Object.fromEntries(PRESETS.map((preset) => [preset.id, 0]));
   let seq = 0;
   // The page reads traces from another origin, so Corsica serves this endpoint too.
   const traceCors = cors({ origin: [...traceOrigins] });
@@ -72,10 +74,11 @@ export async function startApi({ adapter = 'express', pageOrigins, traceOrigins 
     const url = new URL(req.url ?? '/', 'http://api.invalid');
     const [, first = '', ...rest] = url.pathname.split('/');
     if (first === '__corsica') {
-      traceCors(req, res, () => serveTrace(url, rest, res));
+      traceCors(req, res, () => (rest[0] === 'reached' && rest.length === 1 ? sendJson(res, 200, { login: logins }) : serveTrace(url, rest, res)));
       return;
     }
     const app = apps.get(first);
+    if (app !== undefined && req.method === 'POST' && rest.join('/') === 'login') countLogin(first, res);
     const traceId = url.searchParams.get(TRACE_PARAM);
     if (traceId !== null) record(traceId, req, res, app === undefined ? undefined : first);
     if (app === undefined) {
@@ -122,6 +125,21 @@ export async function startApi({ adapter = 'express', pageOrigins, traceOrigins 
     /** @type {any} */ (res).writeHead = function recordedWriteHead(/** @type {number} */ status, /** @type {any[]} */ ...rest) {
       entry.status = status;
       entry.responseHeaders = sentHeaders(res, typeof rest[0] === 'string' ? rest[1] : rest[0]);
+      return /** @type {any} */ (writeHead).call(this, status, ...rest);
+    };
+  }
+
+  /**
+   * Counts a login when its response carries the session cookie: only the handler sets it, so a
+   * request the guard (or anything before the handler) answered is not counted.
+   * @param {string} preset
+   * @param {import('node:http').ServerResponse} res
+   */
+  function countLogin(preset, res) {
+    const writeHead = res.writeHead;
+    /** @type {any} */ (res).writeHead = function countedWriteHead(/** @type {number} */ status, /** @type {any[]} */ ...rest) {
+      const headers = sentHeaders(res, typeof rest[0] === 'string' ? rest[1] : rest[0]);
+      if (headers.some(([name, value]) => name.toLowerCase() === 'set-cookie' && value.startsWith(`${SESSION_COOKIE}=`))) logins[preset] = (logins[preset] ?? 0) + 1;
       return /** @type {any} */ (writeHead).call(this, status, ...rest);
     };
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run demo`: the Corsica playground. Starts an API (one adapter, three policy presets) and
+ * `npm run demo`: the Corsica playground. Starts an API (one adapter, four policy presets) and
  * a page on another origin, both on this machine only, and prints their addresses.
  *
  *   node packages/e2e/playground/demo.mjs [--adapter express|fastify|hono|koa|fetch]

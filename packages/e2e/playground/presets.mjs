@@ -45,6 +45,12 @@ export const PRESETS = Object.freeze([
     summary: 'Only https://app.example.com is allowed: the server still runs simple requests, but the browser hides the answer.',
     options: () => ({ origin: ['https://app.example.com'], credentials: true, methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type', 'Authorization'] }),
   },
+  {
+    id: 'guarded',
+    title: 'Allowlist without this page, origin guard on',
+    summary: 'The same allowlist with guard: {}: a POST from this unlisted page (a form, say) gets 403 from the server, and the handler never runs.',
+    options: () => ({ origin: ['https://app.example.com'], credentials: true, methods: ['GET', 'PUT'], allowedHeaders: ['Content-Type', 'Authorization'], guard: {} }),
+  },
 ]);
 
 /**

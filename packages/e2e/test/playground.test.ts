@@ -139,7 +139,7 @@ describe.skipIf(noChromium !== undefined)('the playground page in Chromium', () 
 
   it('shows a refused preflight, then a preflighted PUT with both requests and their explanations, and saves the screenshot', async () => {
     const demo = await startDemo();
-    chromium = await launchChromium();
+    chromium ??= await launchChromium();
     const page = await chromium.context.newPage();
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(demo.pageUrl);
@@ -160,6 +160,24 @@ describe.skipIf(noChromium !== undefined)('the playground page in Chromium', () 
 
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    demo.child.kill('SIGINT');
+    expect(await demo.exit).toBe(0);
+  });
+
+  it('shows a cross-site form POST running the handler without the guard, and stopped with 403 by the guard while the counter stays put', async () => {
+    const demo = await startDemo();
+    chromium ??= await launchChromium();
+    const page = await chromium.context.newPage();
+    await page.goto(demo.pageUrl);
+    await expect.poll(() => page.textContent('#facts')).toContain('@corsica/express');
+
+    await page.click('[data-example="form-post"]');
+    await expect.poll(() => page.textContent('#outcome')).toMatch(/Reached the handler The form was submitted; the server answered 200\.[\s\S]*POST \/login reached the handler: \/app 0× · \/public 0× · \/locked 1× · \/guarded 0×/);
+
+    await page.click('[data-example="form-post-guarded"]');
+    await expect.poll(() => page.textContent('#outcome')).toMatch(/Stopped The form was submitted; the server answered 403\.[\s\S]*POST \/login reached the handler: \/app 0× · \/public 0× · \/locked 1× · \/guarded 0×/);
+    expect(await page.textContent('#wire')).toMatch(/Request POST \/guarded\/login 403/);
+    await page.close();
     demo.child.kill('SIGINT');
     expect(await demo.exit).toBe(0);
   });

@@ -8,7 +8,7 @@ import Koa from 'koa';
 import { H3 } from 'h3';
 import { Elysia } from 'elysia';
 import { CorsConfigError, applyCorsHeaders, createPolicy } from '@corsica/core';
-import { factsFromFetchRequest, preflightResponse, withCorsHeaders } from '@corsica/core/adapter';
+import { answerResponse, factsFromFetchRequest, withCorsHeaders } from '@corsica/core/adapter';
 import type { CorsOptions, Decision, Policy, RequestFacts } from '@corsica/core';
 import { cors as expressCors } from '@corsica/express';
 import { cors as fastifyCors } from '@corsica/fastify';
@@ -64,7 +64,7 @@ export const proxy = corsProxy(policy);
 
 export async function custom(request: Request): Promise<Response> {
   const d = policy.decide(factsFromFetchRequest(request));
-  if (d.kind === 'preflight') return preflightResponse(d);
+  if (d.status !== undefined) return answerResponse(d);
   const response = new Response('ok');
   applyCorsHeaders(response.headers, d);
   return withCorsHeaders(response, d);

@@ -24,11 +24,11 @@ const PEERS_DIR = join(PACKAGES, 'conformance');
  * regression gate at the current size plus headroom. The core carries the configuration validator
  * (every problem with its message and fix) and `explain()`, which `createPolicy` and every policy
  * must provide, so the whole core cannot meet issue 11's 6 KB (docs/size.md). Raised from 18 KB
- * in round two, when the core took in the origin guard's validation and upgrade helpers,
+ * (to 23 KB) in round two, when the core took in the origin guard's validation, upgrade helpers and local profile,
  * `reconfigure`, and the peers' drop-in profiles (before, each adapter carried its own): none of
  * it runs per request, and the per-request engine keeps its 6 KB.
  */
-export const CORE_BUDGET = 21 * 1024;
+export const CORE_BUDGET = 23 * 1024;
 /** Issue 11's target: enforced on the per-request engine, reported against the whole core. */
 export const CORE_TARGET = 6 * 1024;
 

@@ -33,7 +33,7 @@ describe('bundle size', () => {
     expect(sizes.engine.importsTldts).toBe(false);
   });
 
-  it('keeps the whole core, without the public-suffix data, under its 21 KB min+gzip regression ceiling', () => {
+  it('keeps the whole core, without the public-suffix data, under its 23 KB min+gzip regression ceiling', () => {
     expect(
       sizes.core.gzip,
       `corsica: @corsica/core is ${kb(sizes.core.gzip)} min+gzip without tldts, over its ${kb(CORE_BUDGET)} budget. docs/size.md lists the bytes per source module.`,
@@ -59,7 +59,8 @@ describe('bundle size', () => {
     const chunks = source.split(/\n(?=(?:export )?(?:function|class|const) )/);
     const callers = chunks.filter((chunk) => /isPublicSuffixOrIp\(/.test(chunk) && !chunk.startsWith('import')).map((chunk) => /(?:function|class|const) (\w+)/.exec(chunk)?.[1]);
     expect(callers).toEqual(['checkHost']);
-    for (const file of readdirSync(join(PACKAGES_DIR, 'core', 'src', 'request'))) {
+    // the modules requests run (their tests may name the validators' problem codes)
+    for (const file of readdirSync(join(PACKAGES_DIR, 'core', 'src', 'request')).filter((name) => !name.endsWith('.test.ts'))) {
       expect(readFileSync(join(PACKAGES_DIR, 'core', 'src', 'request', file), 'utf8'), file).not.toMatch(/public-suffix|isPublicSuffixOrIp|parseConfiguredOrigin/);
     }
   });

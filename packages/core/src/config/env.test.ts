@@ -56,3 +56,45 @@ describe('policyFromEnv', () => {
     expect(policyFromEnv({ NODE_ENV: 'production', CORS_ORIGINS: '*' }).config.originMode).toBe('any');
   });
 });
+
+describe('policyFromEnv with CORS_PROFILE=local', () => {
+  const local = policyFromEnv({ CORS_PROFILE: 'local' });
+  const at = (host: string, origin: string | undefined, method = 'GET') => local.decide({ method, host, ...(origin === undefined ? {} : { origin }) });
+
+  it('allows pages on loopback origins and turns the guard on for every method with the loopback hosts', () => {
+    expect(local.config.originPatterns).toEqual(['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']);
+    expect(local.config.guard).toEqual({ crossOrigin: 'all', webSocket: true, hosts: ['localhost:*', '127.0.0.1:*', '[::1]:*'] });
+  });
+
+  it.each([
+    { desc: 'a page on another site, even for a GET', host: '127.0.0.1:3000', origin: 'https://evil.example', reason: 'cross-origin-rejected' },
+    { desc: 'a request under a rebinding host name', host: 'rebind.example:3000', origin: undefined, reason: 'host-not-allowed' },
+    { desc: 'a request without a Host', host: '', origin: 'http://localhost:5173', reason: 'host-not-allowed' },
+  ])('answers 403 to $desc', ({ host, origin, reason }) => {
+    const decision = at(host, origin);
+    expect(decision.status).toBe(403);
+    expect(decision.reason).toBe(reason);
+  });
+
+  it.each([
+    { desc: 'a loopback page on another port', host: '127.0.0.1:3000', origin: 'http://localhost:5173' },
+    { desc: 'the IPv6 loopback', host: '[::1]:3000', origin: 'http://[::1]:8080' },
+    { desc: 'a client that is not a browser', host: 'localhost:3000', origin: undefined },
+  ])('lets $desc through', ({ host, origin }) => {
+    expect(at(host, origin, 'POST').status).toBeUndefined();
+  });
+
+  it('adds CORS_ORIGINS to the loopback origins, and base.guard keys win over the profile', () => {
+    const policy = policyFromEnv({ CORS_PROFILE: 'local', CORS_ORIGINS: 'https://app.example.com' }, { guard: { crossOrigin: 'unsafe' } });
+    expect(policy.config.origins).toEqual(['https://app.example.com']);
+    expect(policy.config.guard?.crossOrigin).toBe('unsafe');
+    expect(policy.config.guard?.hosts).toEqual(['localhost:*', '127.0.0.1:*', '[::1]:*']);
+  });
+
+  it.each([
+    { desc: 'CORS_ORIGINS=*', env: { CORS_PROFILE: 'local', CORS_ORIGINS: '*' }, want: ['env.local-wildcard@env.CORS_ORIGINS'] },
+    { desc: 'an unknown profile', env: { CORS_PROFILE: 'laptop' }, want: ['env.invalid@env.CORS_PROFILE'] },
+  ])('refuses $desc', ({ env, want }) => {
+    expect(problemCodes(() => policyFromEnv(env))).toEqual(want);
+  });
+});

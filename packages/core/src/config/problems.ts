@@ -56,7 +56,8 @@ export type ProblemCode =
   | 'guard.empty-hosts'
   | 'guard.public-suffix-wildcard'
   | 'env.invalid'
-  | 'env.production-needs-allowlist';
+  | 'env.production-needs-allowlist'
+  | 'env.local-wildcard';
 
 /**
  * Advice that does not stop a policy from being created. The `dropin.*` codes come from the

@@ -51,6 +51,23 @@ describe('guard: { crossOrigin: "unsafe" } (the default)', () => {
   });
 });
 
+describe('guard when the checks themselves fail', () => {
+  it('fails closed: facts that throw while read answer 403 internal-error, reported to onError, and never reach the app', async () => {
+    const errors: unknown[] = [];
+    const p = createPolicy({ origin: APP, guard: {}, onError: (e) => errors.push(e), onWarning: false });
+    const hostile = {
+      method: 'POST',
+      get origin(): string {
+        throw new Error('a getter that throws');
+      },
+    } as RequestFacts;
+    for (const d of [p.decide(hostile), await p.decideAsync(hostile)]) expect([d.status, d.reason, d.allowed, d.body]).toEqual([403, 'internal-error', false, 'Forbidden: the request could not be checked.\n']);
+    expect(errors).toHaveLength(2);
+    const unguarded = createPolicy({ origin: APP, onError: () => undefined, onWarning: false });
+    expect(unguarded.decide(hostile).status).toBeUndefined();
+  });
+});
+
 describe('guard: { crossOrigin: "all" }', () => {
   const all = createPolicy({ origin: APP, guard: { crossOrigin: 'all' }, onWarning: false });
   it('rejects a GET from an unlisted origin and passes one from the listed origin or with no browser headers', () => {

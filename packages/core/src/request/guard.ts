@@ -74,7 +74,7 @@ export function rejections(): CompiledGuard['rejected'] {
     const key = `${kind}|${reason}|${debug}`;
     let d = built.get(key);
     if (d === undefined) {
-      const body = reason === 'host-not-allowed' ? 'Forbidden: this server does not answer to that Host.\n' : 'Forbidden: cross-origin request rejected.\n';
+      const body = reason === 'host-not-allowed' ? 'Forbidden: this server does not answer to that Host.\n' : reason === 'internal-error' ? 'Forbidden: the request could not be checked.\n' : 'Forbidden: cross-origin request rejected.\n';
       const headers = debug ? Object.freeze({ [DEBUG_HEADER]: reason }) : EMPTY;
       d = Object.freeze({ kind, allowed: false, reason, status: 403, body, headers, vary });
       built.set(key, d);
@@ -120,11 +120,17 @@ export function checkGuard(guard: CompiledGuard, req: RequestFacts, origin: stri
 
 /** Reports whether a serialized origin names the request's own host and port (default ports either way). */
 function isSameHost(origin: string, host: string): boolean {
+  const slashes = origin.indexOf('//');
+  if (slashes < 0) return false;
+  const authority = origin.slice(slashes + 2);
+  const wanted = host.toLowerCase();
+  // most cross-origin requests differ here already, without parsing the origin
+  const extra = wanted.length - authority.length;
+  if (extra !== 0 && extra !== 3 && extra !== 4) return false;
+  if (!wanted.startsWith(authority)) return false;
   const parts = parseRequestOrigin(origin);
   if (parts === undefined) return false;
-  const wanted = host.toLowerCase();
-  const authority = origin.slice(origin.indexOf('//') + 2);
-  if (authority === wanted) return true;
+  if (extra === 0) return true;
   // an explicit default port in Host (`example.com:443`) names the same place as the origin without one
   const defaultPort = parts.scheme === 'https' || parts.scheme === 'wss' ? '443' : parts.scheme === 'http' || parts.scheme === 'ws' ? '80' : undefined;
   return parts.port === '' && defaultPort !== undefined && wanted === `${authority}:${defaultPort}`;

@@ -197,7 +197,7 @@ export function runPredicatesNow(c: CompiledConfig, predicates: CompiledConfig['
       answer.then(undefined, () => undefined);
       if (!warnedAsync.has(c)) {
         warnedAsync.add(c);
-        c.onError(new Error('corsica: an origin function returned a Promise to decide(), which cannot wait, so the request was denied. Call policy.decideAsync() (adapters do when policy.isAsync), or declare the function `async` so the policy reports isAsync.'), { phase: 'origin-resolver', origin });
+        c.onError(new Error('corsica: an origin function returned a Promise to decide(), which cannot wait: the request was denied. Declare it `async` (adapters then call decideAsync), or call policy.decideAsync().'), { phase: 'origin-resolver', origin });
       }
       return 'origin-resolver-async';
     }

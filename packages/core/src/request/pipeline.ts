@@ -113,12 +113,15 @@ export function createPipeline(c: CompiledConfig): Pipeline {
   const askNow = (origin: string): OriginVerdict => runPredicatesNow(c, c.predicates, origin);
   const askCache = (origin: string): Promise<OriginVerdict> => Promise.resolve(resolver!.resolve(origin));
 
+  // a guarded policy fails closed: a request whose checks threw never reaches the app
+  const internalError = (): Decision => (c.guard === undefined ? INTERNAL_ERROR : c.guard.rejected('actual', 'internal-error', table.actualVary, c.debug));
+
   const evaluate = (req: RequestFacts, trace?: Trace): Decision => {
     try {
       return evaluateWith(req, askNow, trace) as Decision;
     } catch (error) {
       c.onError(error, { phase: 'internal' });
-      return INTERNAL_ERROR;
+      return internalError();
     }
   };
 
@@ -128,7 +131,7 @@ export function createPipeline(c: CompiledConfig): Pipeline {
       return await evaluateWith(req, resolver === undefined ? askNow : askCache, trace);
     } catch (error) {
       if (tell) c.onError(error, { phase: 'internal' });
-      return INTERNAL_ERROR;
+      return internalError();
     }
   };
 

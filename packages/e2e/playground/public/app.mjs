@@ -147,6 +147,13 @@ async function send() {
     const body = method === 'GET' || method === 'HEAD' || field('body').value === '' ? null : field('body').value;
     const traceId = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : String(Math.random()).slice(2);
     const url = withTrace(requestUrl(), traceId);
+    const example = EXAMPLES.find((candidate) => candidate.id === activeExample);
+    if (example?.form === true) {
+      await submitForm(url, body ?? '');
+      const entries = await readTrace(traceId, credentials);
+      renderFormOutcome(entries, await readLogins());
+      return;
+    }
     const result = await probe({ url, method, headers: parseHeaders(), body, credentials });
     /** @type {{ entries: WireEntry[] } | null} */
     const trace = await fetch(`${apiBase}/__corsica/trace/${encodeURIComponent(traceId)}?engine=${engine}&credentials=${credentials}`)
@@ -159,6 +166,68 @@ async function send() {
   } finally {
     button.disabled = false;
   }
+}
+
+/**
+ * Submits a real `<form>` (urlencoded, as a cross-site page would) into a hidden frame, and
+ * resolves once the frame loaded the answer, which the page cannot read.
+ * @param {string} url
+ * @param {string} body
+ */
+async function submitForm(url, body) {
+  const frame = h('iframe', { name: 'form-sink', hidden: '' });
+  const form = h('form', { method: 'POST', action: url, target: 'form-sink', hidden: '' });
+  for (const [name, value] of new URLSearchParams(body)) form.append(h('input', { name, value }));
+  document.body.append(frame, form);
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  /** @type {HTMLFormElement} */ (form).submit();
+  await loaded;
+  form.remove();
+  frame.remove();
+}
+
+/**
+ * @param {string} traceId
+ * @param {string} credentials
+ * @returns {Promise<WireEntry[] | null>}
+ */
+function readTrace(traceId, credentials) {
+  return fetch(`${apiBase}/__corsica/trace/${encodeURIComponent(traceId)}?engine=${engine}&credentials=${credentials}`)
+    .then((response) => (response.ok ? response.json() : null))
+    .then((trace) => trace?.entries ?? null)
+    .catch(() => null);
+}
+
+/** How many times each preset's `POST /login` handler ran, or `null`. */
+function readLogins() {
+  return fetch(`${apiBase}/__corsica/reached`)
+    .then((response) => (response.ok ? response.json() : null))
+    .then((reached) => /** @type {Record<string, number> | null} */ (reached?.login ?? null))
+    .catch(() => null);
+}
+
+/**
+ * A form's outcome: the page reads nothing, so what counts is what the server did.
+ * @param {WireEntry[] | null} entries
+ * @param {Record<string, number> | null} logins
+ */
+function renderFormOutcome(entries, logins) {
+  const outcome = $('outcome');
+  const status = entries?.find((entry) => entry.kind !== 'preflight')?.status;
+  const stopped = status === 403;
+  outcome.className = `panel outcome ${stopped ? 'readable' : 'blocked'}`;
+  const example = EXAMPLES.find((candidate) => candidate.id === activeExample);
+  outcome.replaceChildren(h('div', null,
+    h('p', { class: 'headline' }, h('span', { class: `badge ${stopped ? 'ok' : 'bad'}` }, stopped ? 'Stopped' : 'Reached the handler'), ` The form was submitted; the server answered ${status ?? '(nothing recorded)'}.`),
+    logins === null ? null : h('p', { class: 'counter' }, `POST /login reached the handler: ${Object.entries(logins).map(([preset, count]) => `/${preset} ${count}×`).join(' · ')}`),
+    example ? h('p', { class: 'teaches' }, example.teaches) : null,
+  ));
+  const wire = $('wire');
+  if (entries === null || entries.length === 0) {
+    wire.replaceChildren(h('p', { class: 'note' }, 'Could not read the API\'s trace.'));
+    return;
+  }
+  wire.replaceChildren(h('h2', { class: 'wire-title' }, `On the wire: ${entries.length} request${entries.length === 1 ? '' : 's'} reached the API`), ...entries.map((entry) => wireRow(entry)));
 }
 
 /**

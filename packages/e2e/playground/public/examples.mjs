@@ -7,7 +7,7 @@
 /**
  * @typedef {{ id: string, label: string, preset: string, method: string, path: string,
  *   credentials: RequestCredentials, headers: ReadonlyArray<readonly [string, string]>, body: string | null,
- *   teaches: string }} Example
+ *   teaches: string, form?: boolean }} Example
  */
 
 /**
@@ -29,6 +29,8 @@ export const EXAMPLES = Object.freeze([
   { id: 'boom', label: 'Route that throws', preset: 'app', method: 'GET', path: '/boom', credentials: 'omit', headers: [], body: null, teaches: 'The error response keeps its CORS headers, so the page sees the real 500 instead of a CORS error.' },
   { id: 'exposed', label: 'Exposed headers', preset: 'app', method: 'GET', path: '/exposed', credentials: 'omit', headers: [], body: null, teaches: 'Script can read X-Request-Id (listed in exposedHeaders) but not X-Internal, although both were sent.' },
   { id: 'origin-denied', label: 'Origin not allowed', preset: 'locked', method: 'GET', path: '/hello', credentials: 'omit', headers: [], body: null, teaches: 'The server answers a simple GET anyway; the browser hides the answer from a page the policy does not list.' },
+  { id: 'form-post', label: 'Form POST, no guard', preset: 'locked', method: 'POST', path: '/login', credentials: 'include', headers: [], body: 'user=demo', form: true, teaches: 'A real <form> posts to an API whose allowlist does not list this page: no preflight, the handler runs and sets its cookie. CORS only hides answers; it never stopped the request.' },
+  { id: 'form-post-guarded', label: 'Form POST, guard on', preset: 'guarded', method: 'POST', path: '/login', credentials: 'include', headers: [], body: 'user=demo', form: true, teaches: 'The same form with guard: {}: the server answers 403 before the application, and the handler\'s counter does not move.' },
   { id: 'wildcard-credentials', label: '"*" with credentials', preset: 'public', method: 'GET', path: '/hello', credentials: 'include', headers: [], body: null, teaches: 'Access-Control-Allow-Origin: * never covers cookies: the same GET is readable without credentials, blocked with them.' },
 ]);
 

@@ -82,6 +82,8 @@ function corsLog(): { add(text: string): void; take(waitMs: number): Promise<str
 export interface LaunchOptions {
   /** Extra environment variables for the browser's processes. */
   readonly env?: Readonly<Record<string, string>>;
+  /** More host names to resolve to 127.0.0.1, beside `TEST_HOSTS` (Chromium and Firefox). */
+  readonly hosts?: readonly string[];
 }
 
 export interface Engine {
@@ -120,7 +122,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Chrom
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
-      `--host-resolver-rules=${TEST_HOSTS.map((host) => `MAP ${host} 127.0.0.1`).join(', ')}`,
+      `--host-resolver-rules=${[...TEST_HOSTS, ...(options.hosts ?? [])].map((host) => `MAP ${host} 127.0.0.1`).join(', ')}`,
       '--ignore-certificate-errors',
     ],
   });
@@ -159,7 +161,7 @@ export async function launchFirefox(options: LaunchOptions = {}): Promise<Engine
     protocol: 'webDriverBiDi',
     acceptInsecureCerts: true,
     ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
-    extraPrefsFirefox: { 'network.dns.localDomains': TEST_HOSTS.join(',') },
+    extraPrefsFirefox: { 'network.dns.localDomains': [...TEST_HOSTS, ...(options.hosts ?? [])].join(',') },
   });
   return {
     name: 'firefox',

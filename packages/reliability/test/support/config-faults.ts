@@ -76,6 +76,7 @@ export const CONFIG_FAULTS: Readonly<Record<ProblemCode, ConfigFault>> = {
   'guard.public-suffix-wildcard': { desc: 'guard.hosts over a public suffix', options: { origin: PAGE, guard: { hosts: ['*.vercel.app'] } }, path: 'guard.hosts[0]', option: 'guard.hosts' },
   'env.invalid': { desc: 'CORS_CREDENTIALS=yes in the environment', env: { CORS_ORIGINS: PAGE, CORS_CREDENTIALS: 'yes' }, path: 'env.CORS_CREDENTIALS', option: 'CORS_CREDENTIALS' },
   'env.production-needs-allowlist': { desc: 'NODE_ENV=production without CORS_ORIGINS', env: { NODE_ENV: 'production' }, path: 'env.CORS_ORIGINS', option: 'CORS_ORIGINS' },
+  'env.local-wildcard': { desc: 'CORS_PROFILE=local with CORS_ORIGINS=*', env: { CORS_PROFILE: 'local', CORS_ORIGINS: '*' }, path: 'env.CORS_ORIGINS', option: 'CORS_ORIGINS' },
 };
 
 /** A valid configuration, run through the same start path: it must start (the control row). */
