@@ -5,7 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { acceptsConnections, freePort } from './net.js';
+
+export { freePort } from './net.js';
 
 const BINARY = process.env.REDIS_SERVER ?? 'redis-server';
 
@@ -19,14 +21,6 @@ export function hasRedisServer(): boolean {
   return found;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * One redis-server process. `start()` resolves once it accepts connections; `kill()` is a crash
@@ -66,7 +60,7 @@ export class RedisServer {
       this.output = (this.output + chunk.toString()).slice(-4000);
     });
     const deadline = Date.now() + 10_000;
-    while (!(await accepts(this.port))) {
+    while (!(await acceptsConnections(this.port))) {
       if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}: ${this.output}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -91,13 +85,3 @@ export class RedisServer {
   }
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

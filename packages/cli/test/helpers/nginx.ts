@@ -5,10 +5,12 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { acceptsConnections, freePort } from '@corsica/test-utils';
 import type { NginxSnippet } from '../../src/nginx.js';
+
+export { freePort } from '@corsica/test-utils';
 
 /** The nginx binary, or `undefined` when it is not installed. */
 export const NGINX: string | undefined = (() => {
@@ -30,29 +32,7 @@ export function nginxVersion(): [number, number, number] {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 }
 
-/** A port the OS just handed out (bound to port 0, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** A running nginx. */
 export interface RunningNginx {
@@ -122,7 +102,7 @@ export async function startNginx(snippet: NginxSnippet, upstreamPort: number): P
     exited = true;
   });
   const deadline = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
+  while (!(await acceptsConnections(port))) {
     if (exited || Date.now() > deadline) {
       child.kill('SIGKILL');
       let log = '';

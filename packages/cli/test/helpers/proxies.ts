@@ -10,11 +10,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProxySnippet } from '../../src/proxy.js';
-import { freePort } from './nginx.js';
+import { acceptsConnections, freePort } from '@corsica/test-utils';
 
 export type ServerName = 'apache' | 'caddy' | 'haproxy';
 
@@ -62,16 +61,6 @@ export function available(name: ServerName): boolean {
   return false;
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** A running server. */
 export interface RunningServer {
@@ -250,7 +239,7 @@ async function spawnServer(name: ServerName, dir: string, args: readonly string[
     }
   };
   const deadline = Date.now() + 15_000;
-  while (!(await canConnect(port))) {
+  while (!(await acceptsConnections(port))) {
     if (exited || Date.now() > deadline) {
       killGroup('SIGKILL');
       let log = '';
