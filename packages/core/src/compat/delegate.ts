@@ -19,7 +19,8 @@ export type PolicySelector<Req> = (req: Req) => Promise<Policy | typeof DISABLED
 /** The most distinct answers of a delegate kept compiled; older ones are compiled again when seen. */
 const MAX_DELEGATE_POLICIES = 100;
 
-type Compiled = Policy | typeof DISABLED | Error;
+/** What one answer of a delegate compiled to: a policy, "CORS off", or why it was refused. */
+type CompiledAnswer = Policy | typeof DISABLED | Error;
 
 /**
  * Runs a per-request options delegate (`(req, callback)`, or `(req) => options | Promise`) and
@@ -29,13 +30,13 @@ type Compiled = Policy | typeof DISABLED | Error;
  * through `console.error` (a refused answer once, not per request).
  */
 export function delegatePolicies<Req>(delegate: (req: Req, callback: (error: unknown, options?: unknown) => void) => unknown, translate: (options: object) => Policy | typeof DISABLED): PolicySelector<Req> {
-  const byIdentity = new WeakMap<object, Compiled>();
-  const byShape = new Map<string, Compiled>();
+  const byIdentity = new WeakMap<object, CompiledAnswer>();
+  const byShape = new Map<string, CompiledAnswer>();
   let toldAboutSize = false;
   const failed = failurePolicy();
   const takesCallback = delegate.length >= 2;
 
-  const compiled = (options: unknown): Compiled => {
+  const compiled = (options: unknown): CompiledAnswer => {
     if (typeof options !== 'object' || options === null) return new TypeError(`corsica: the options delegate answered ${options === null ? 'null' : typeof options}; answer options or a policy.`);
     if (isPolicy(options)) return options;
     let hit = byIdentity.get(options);
