@@ -226,6 +226,7 @@ export function exportNginx(input: CorsOptions | Policy, options: NginxExportOpt
   const element = nameRe === undefined ? '[ \\x09]*' : `[ \\x09]*(?:${nameRe}[ \\x09]*)?`;
   const headersRe = `^${element}(?:,${element}){0,${MAX_REQUEST_HEADER_NAMES + MAX_EMPTY_ELEMENTS - 1}}$`;
   http.push('# Access-Control-Request-Headers: a comma-separated list of allowed names only, any case, optional spaces.');
+  http.push('# nginx before 1.23 reads only the first of several lines (browsers send one).');
   http.push(`map $http_access_control_request_headers ${v('headers_ok')} {`);
   http.push(`${pad('default')}0;`);
   // nginx tries regexes only on non-empty values: an absent or empty list is allowed here

@@ -11,8 +11,7 @@ import { cors } from '@corsica/express';
 import { audit } from '../src/index.js';
 import type { AuditReport } from '../src/index.js';
 import { exportCaddy } from '../src/index.js';
-import { NGINX, startNginx } from './helpers/nginx.js';
-import { available, startCaddySite, startServer } from './helpers/proxies.js';
+import { available, BINARIES, startCaddySite, startServer } from './helpers/proxies.js';
 import type { RunningServer } from './helpers/proxies.js';
 import { conformanceRoutes, listen, STRICT_POLICY } from './helpers/servers.js';
 import type { Listening } from './helpers/servers.js';
@@ -38,7 +37,7 @@ async function expressApp(withCors: boolean, headersAfterCors = false): Promise<
 const ids = (report: AuditReport): string[] => report.findings.map((f) => f.id);
 const find = (report: AuditReport, id: string) => report.findings.find((f) => f.id === id);
 
-describe.skipIf(NGINX === undefined)('corsica audit on nginx adding CORS by hand in front of an app that does CORS too', () => {
+describe.skipIf(BINARIES.nginx === undefined)('corsica audit on nginx adding CORS by hand in front of an app that does CORS too', () => {
   let report: AuditReport;
   const stops: (() => Promise<void>)[] = [];
   beforeAll(async () => {
@@ -50,7 +49,7 @@ describe.skipIf(NGINX === undefined)('corsica audit on nginx adding CORS by hand
       location: [`add_header Access-Control-Allow-Origin "${ORIGIN}" always;`, 'add_header Access-Control-Allow-Credentials "true" always;', 'if ($request_method = OPTIONS) { return 204; }'].join('\n'),
       notes: [],
     };
-    const nginx = await startNginx(naive, app.port);
+    const nginx = await startServer('nginx', naive, app.port);
     stops.push(() => nginx.close());
     report = await audit(`${nginx.baseUrl}/ok`, { origins: [ORIGIN], credentials: true });
   });

@@ -6,7 +6,7 @@ import { createPolicy } from '@corsica/core';
 import type { CorsOptions } from '@corsica/core';
 import { exportNginx, httpPartPath, loadPolicyFile, NginxExportError, quoteNginx, untranslatable } from '../src/index.js';
 import { cli, FIXTURES } from './helpers/cli.js';
-import { checkConfig, NGINX } from './helpers/nginx.js';
+import { BINARIES, checkServerConfig } from './helpers/proxies.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'corsica-export-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -200,14 +200,14 @@ describe('corsica export nginx', () => {
   });
 });
 
-describe.skipIf(NGINX === undefined)('nginx -t', () => {
+describe.skipIf(BINARIES.nginx === undefined)('nginx -t', () => {
   it.each(['credentialed.json', 'public.json', 'patterns.mjs', 'compiled.ts', 'options.ts', 'commonjs.cjs'])('accepts the export of %s', async (file) => {
     const loaded = await loadPolicyFile(file, FIXTURES);
-    expect(checkConfig(exportNginx(loaded.options ?? loaded.policy))).toBeUndefined();
+    expect(checkServerConfig('nginx', exportNginx(loaded.options ?? loaded.policy))).toBeUndefined();
   });
 
   it('accepts every allowed header and method token, quotes and all', () => {
     const snippet = exportNginx({ origin: '*', methods: ['GET', 'PURGE', "X-M!#%&'*+.^_`|~"], allowedHeaders: ["x-a!#%&'*+.^_`|~", 'X-B'], exposedHeaders: ['X-C'], maxAge: 60 });
-    expect(checkConfig(snippet)).toBeUndefined();
+    expect(checkServerConfig('nginx', snippet)).toBeUndefined();
   });
 });

@@ -1,21 +1,25 @@
 /**
- * Real Apache httpd, Caddy and HAProxy for tests: each started unprivileged from a temporary
+ * Real nginx, Apache httpd, Caddy and HAProxy for tests: each started unprivileged from a temporary
  * directory (its own configuration, pid file, logs and data), on a free 127.0.0.1 port, in its own
  * process group, proxying to an upstream with an exported policy in front of it.
  *
  * When a server is missing the tests skip with the install command, except in CI (CI=true, or
  * CORSICA_REQUIRE_PROXIES=1 as `.ci/run` sets), where a missing server is a failure: `.ci/run`
- * installs all three.
+ * installs all four.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { NginxSnippet } from '../../src/nginx.js';
 import type { ProxySnippet } from '../../src/proxy.js';
 import { acceptsConnections, freePort } from '@corsica/test-utils';
 
-export type ServerName = 'apache' | 'caddy' | 'haproxy';
+export type ServerName = 'nginx' | 'apache' | 'caddy' | 'haproxy';
+
+/** What an export gives each server: nginx's two parts (http {} and location {}), or one block. */
+export type Snippet = ProxySnippet | NginxSnippet;
 
 function find(candidates: readonly string[], versionArgs: readonly string[]): string | undefined {
   for (const candidate of candidates) {
@@ -31,20 +35,21 @@ function find(candidates: readonly string[], versionArgs: readonly string[]): st
 
 /** The server binaries, `undefined` when not installed. */
 export const BINARIES: Readonly<Record<ServerName, string | undefined>> = {
+  nginx: find(['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'], ['-v']),
   apache: find(['apache2', '/usr/sbin/apache2', 'httpd', '/usr/sbin/httpd'], ['-v']),
   caddy: find(['caddy', '/usr/bin/caddy'], ['version']),
   haproxy: find(['haproxy', '/usr/sbin/haproxy'], ['-v']),
 };
 
-const PACKAGES: Readonly<Record<ServerName, string>> = { apache: 'apache2', caddy: 'caddy', haproxy: 'haproxy' };
+const PACKAGES: Readonly<Record<ServerName, string>> = { nginx: 'nginx', apache: 'apache2', caddy: 'caddy', haproxy: 'haproxy' };
 
-/** The server's version line, e.g. "Apache/2.4.62", "v2.6.2", "HAProxy 2.6.12". */
+/** The server's version line, e.g. "nginx/1.22.1", "Apache/2.4.62", "v2.6.2", "HAProxy 2.6.12". */
 export function serverVersion(name: ServerName): string {
   const bin = BINARIES[name];
   if (bin === undefined) return 'missing';
   const r = spawnSync(bin, [name === 'caddy' ? 'version' : '-v'], { encoding: 'utf8' });
   const text = `${r.stdout}${r.stderr}`;
-  const m = name === 'apache' ? /Apache\/[\d.]+/.exec(text) : name === 'haproxy' ? /HAProxy version [\d.]+/.exec(text) : /v?[\d.]+/.exec(text);
+  const m = name === 'nginx' ? /nginx\/[\d.]+/.exec(text) : name === 'apache' ? /Apache\/[\d.]+/.exec(text) : name === 'haproxy' ? /HAProxy version [\d.]+/.exec(text) : /v?[\d.]+/.exec(text);
   return m ? m[0] : text.trim().split('\n')[0] ?? '';
 }
 
@@ -72,12 +77,12 @@ export interface RunningServer {
 const APACHE_MODULES = ['mpm_event', 'authz_core', 'headers', 'setenvif', 'rewrite', 'proxy', 'proxy_http'];
 const APACHE_AUTH_MODULES = ['auth_basic', 'authn_core', 'authn_file', 'authz_user'];
 
-/** The whole configuration each server runs: the snippet in front of `upstreamPort`. */
 /** Options of the test configuration around the snippet. */
 export interface ServerSetup {
   /**
    * Protect the app with HTTP Basic authentication, arranged the way the snippet's comments tell
-   * users to (Apache: `Require` skipped for preflights in `<If>`; Caddy: `basicauth` in a route
+   * users to (nginx: `auth_basic` in the location, after the include, whose preflight `return`
+   * runs first; Apache: `Require` skipped for preflights in `<If>`; Caddy: `basicauth` in a route
    * after the import; HAProxy: `http-request auth` after the rules): preflights must still be
    * answered, everything else gets 401.
    */
@@ -87,7 +92,13 @@ export interface ServerSetup {
 /** A bcrypt hash for Caddy's basicauth; the tests never send the password. */
 const CADDY_HASH = '$2a$14$hNK5QekNaeQ0Vxoz93iZW.wiAOmU9/MQIsCymMKpE06bcs1gwRq3W';
 
-export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippet, port: number, upstreamPort: number, setup: ServerSetup = {}): { file: string; args: string[] } {
+/** The whole configuration each server runs: the snippet in front of `upstreamPort`. */
+export function serverConfig(name: ServerName, dir: string, snippet: Snippet, port: number, upstreamPort: number, setup: ServerSetup = {}): { file: string; args: string[] } {
+  if ('http' in snippet) {
+    if (name !== 'nginx') throw new TypeError(`an nginx snippet cannot configure ${name}`);
+    return nginxConfig(dir, snippet, port, upstreamPort, setup);
+  }
+  if (name === 'nginx') throw new TypeError('nginx needs the two parts of exportNginx()');
   const snippetFile = join(dir, name === 'caddy' ? 'corsica.caddy' : name === 'apache' ? 'corsica.conf' : 'corsica.cfg');
   writeFileSync(snippetFile, snippet.config);
   if (name === 'apache') {
@@ -183,12 +194,41 @@ export function serverConfig(name: ServerName, dir: string, snippet: ProxySnippe
   return { file, args: ['-f', file, '-db'] };
 }
 
+function nginxConfig(dir: string, snippet: NginxSnippet, port: number, upstreamPort: number, setup: ServerSetup): { file: string; args: string[] } {
+  writeFileSync(join(dir, 'corsica.http.conf'), snippet.http);
+  writeFileSync(join(dir, 'corsica.conf'), snippet.location);
+  const conf = [
+    'worker_processes 1;',
+    `pid ${dir}/nginx.pid;`,
+    `error_log ${dir}/error.log warn;`,
+    'events { worker_connections 256; }',
+    'http {',
+    `  access_log ${dir}/access.log;`,
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`),
+    `  include ${dir}/corsica.http.conf;`,
+    '  server {',
+    `    listen 127.0.0.1:${port};`,
+    '    location / {',
+    `      include ${dir}/corsica.conf;`,
+    ...(setup.auth ? ['      auth_basic api;', `      auth_basic_user_file ${dir}/htpasswd;`] : []),
+    `      proxy_pass http://127.0.0.1:${upstreamPort};`,
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const file = join(dir, 'nginx.conf');
+  writeFileSync(file, conf);
+  if (setup.auth) writeFileSync(join(dir, 'htpasswd'), '');
+  return { file, args: ['-p', dir, '-c', file, '-e', join(dir, 'error.log'), '-g', 'daemon off;'] };
+}
+
 /** Asks the server whether it accepts the configuration; its complaint, or `undefined`. */
-export function checkServerConfig(name: ServerName, snippet: ProxySnippet): string | undefined {
+export function checkServerConfig(name: ServerName, snippet: Snippet): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), `corsica-${name}-t-`));
   try {
-    const { file } = serverConfig(name, dir, snippet, 1, 2);
-    const args = name === 'apache' ? ['-f', file, '-t'] : name === 'caddy' ? ['validate', '--config', file, '--adapter', 'caddyfile'] : ['-c', '-f', file];
+    const { file, args: runArgs } = serverConfig(name, dir, snippet, 1, 2);
+    const args = name === 'nginx' ? [...runArgs.slice(0, 6), '-t', '-q'] : name === 'apache' ? ['-f', file, '-t'] : name === 'caddy' ? ['validate', '--config', file, '--adapter', 'caddyfile'] : ['-c', '-f', file];
     const r = spawnSync(BINARIES[name]!, args, { encoding: 'utf8', env: envFor(dir) });
     return r.status === 0 ? undefined : `${r.stdout}${r.stderr}`;
   } finally {
@@ -202,7 +242,7 @@ function envFor(dir: string): NodeJS.ProcessEnv {
 }
 
 /** Starts `name` in front of `upstreamPort` with the exported snippet; stops its whole process group on close. */
-export async function startServer(name: ServerName, snippet: ProxySnippet, upstreamPort: number, setup: ServerSetup = {}): Promise<RunningServer> {
+export async function startServer(name: ServerName, snippet: Snippet, upstreamPort: number, setup: ServerSetup = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), `corsica-${name}-`));
   const port = await freePort();
   const { args } = serverConfig(name, dir, snippet, port, upstreamPort, setup);

@@ -11,15 +11,28 @@ import { factsFromLines, send, STANDARD_POLICIES } from '@corsica/conformance';
 import type { HeaderLine } from '@corsica/conformance';
 import { createPolicy } from '@corsica/core';
 import type { CorsOptions } from '@corsica/core';
-import type { ProxySnippet } from '../../src/proxy.js';
 import { corsHeaders, POLICIES, runDifferential, varyNames } from './differential.js';
 import { available, serverVersion, startServer } from './proxies.js';
-import type { RunningServer, ServerName } from './proxies.js';
+import type { RunningServer, ServerName, Snippet } from './proxies.js';
 import { conformanceRoutes, listen } from './upstream.js';
 import type { Listening } from './upstream.js';
 
+/** Options of {@link describeProxyExport}. */
+export interface ProxySuiteOptions {
+  /** Conformance scenario ids this server cannot pass (with the reason where it is called). */
+  readonly skip?: readonly string[];
+  /**
+   * The server reads only the first line of a request header sent on several lines (nginx before
+   * 1.23: `$http_*` holds the first), so a name on a second Access-Control-Request-Headers line is
+   * not checked. Browsers send one line; the check that a second line is read is skipped.
+   */
+  readonly firstLineOnly?: boolean;
+  /** Policies compared request by request with the core, besides the common ones. */
+  readonly policies?: Readonly<Record<string, CorsOptions>>;
+}
+
 /** Registers the whole suite for `name`, or one skipped test saying why (never in CI). */
-export function describeProxyExport(name: ServerName, exportPolicy: (options: CorsOptions) => ProxySnippet, options: { readonly skip?: readonly string[] } = {}): void {
+export function describeProxyExport(name: ServerName, exportPolicy: (options: CorsOptions) => Snippet, options: ProxySuiteOptions = {}): void {
   if (!available(name)) {
     describe(`${name} export`, () => {
       it.skip(`needs ${name} installed`, () => undefined);
@@ -64,7 +77,7 @@ export function describeProxyExport(name: ServerName, exportPolicy: (options: Co
       await upstream.close();
     });
 
-    describe.each(Object.entries(POLICIES))('with the %s policy', (_policyName, policyOptions) => {
+    describe.each(Object.entries({ ...POLICIES, ...options.policies }))('with the %s policy', (_policyName, policyOptions) => {
       let server: RunningServer;
       beforeAll(async () => {
         server = await startServer(name, exportPolicy(policyOptions), upstream.port);
@@ -150,10 +163,11 @@ export function describeProxyExport(name: ServerName, exportPolicy: (options: Co
       });
 
       it.each([
-        { lines: ['content-type', 'x-not-allowed'], status: 403 },
-        { lines: ['x-not-allowed', 'content-type'], status: 403 },
-        { lines: ['content-type', 'authorization'], status: 204 },
-      ])('checks every Access-Control-Request-Headers line of a preflight ($lines: $status)', async ({ lines, status }) => {
+        { lines: ['content-type', 'x-not-allowed'], status: 403, second: true },
+        { lines: ['x-not-allowed', 'content-type'], status: 403, second: false },
+        { lines: ['content-type', 'authorization'], status: 204, second: true },
+      ])('checks every Access-Control-Request-Headers line of a preflight ($lines: $status)', async ({ lines, status, second }) => {
+        if (second && options.firstLineOnly) return;
         const headers: HeaderLine[] = [['Origin', 'https://app.example.com'], ['Access-Control-Request-Method', 'PUT'], ...lines.map((l): HeaderLine => ['Access-Control-Request-Headers', l])];
         const res = await send(server.baseUrl, { method: 'OPTIONS', path: '/ok', headers }, 5000);
         expect(res.status).toBe(status);
