@@ -17,11 +17,14 @@ export function requestLine(event: LambdaHttpEvent): { method: string; path: str
   return { method: event.requestContext.http.method, path: event.rawPath };
 }
 
-function router(counts: { handler: number; auth: number }): (event: LambdaHttpEvent) => Promise<Result> {
+/**
+ * The adapter suite's routes as a Lambda handler (the withCors app and the middy app share it).
+ * `GET /http-error` throws an error with `statusCode` 401, as middy's http-errors do.
+ */
+export function suiteHandler(counts: { handler: number; auth: number }): (event: LambdaHttpEvent) => Promise<Result> {
   const routes = suiteRoutes(counts);
   const text = (body: string, headers: Record<string, string> = {}): Result => ({ statusCode: 200, headers: { 'content-type': 'text/plain', ...headers }, body });
   return async (event) => {
-    counts.auth++;
     const { method, path } = requestLine(event);
     if (path === '/ok') return text(routes.ok());
     switch (`${method} ${path}`) {
@@ -35,6 +38,8 @@ function router(counts: { handler: number; auth: number }): (event: LambdaHttpEv
         return text(routes.vary(), { Vary: 'Accept-Encoding' });
       case 'GET /decision':
         return text(routes.decision(getCorsDecision(event)));
+      case 'GET /http-error':
+        throw Object.assign(new Error('sign in first'), { statusCode: 401 });
       default:
         return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
     }
@@ -44,7 +49,12 @@ function router(counts: { handler: number; auth: number }): (event: LambdaHttpEv
 /** Starts the app on `service` behind one `withCors` per policy, the first outermost. */
 export async function startApp(service: LambdaService, ...policies: [Policy | CorsOptions, ...(Policy | CorsOptions)[]]): Promise<TestApp> {
   const counts = { handler: 0, auth: 0 };
-  let handler: (event: LambdaHttpEvent) => Promise<unknown> = router(counts);
+  const routes = suiteHandler(counts);
+  // the "auth" step, after CORS
+  let handler: (event: LambdaHttpEvent) => Promise<unknown> = (event) => {
+    counts.auth++;
+    return routes(event);
+  };
   // onError answers nothing: the default 500 is sent, without logging expected test errors
   for (const policy of [...policies].reverse()) handler = withCors(handler as (event: LambdaHttpEvent) => Promise<Result>, policy as CorsOptions, { onError: () => undefined });
   const served = await serveLambda(service, handler);
