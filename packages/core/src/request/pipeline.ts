@@ -66,9 +66,12 @@ export function createPipeline(c: CompiledConfig): Pipeline {
     return scoped === 'origin-not-allowed' && c.predicates.length > 0 ? undefined : scoped;
   };
 
-  /** Steps 3 and 4, once the origin has a verdict. */
-  const finish = (req: RequestFacts, kind: 'actual' | 'preflight', origin: string, verdict: OriginVerdict, trace: Trace | undefined): Decision => {
-    if (!isMatch(verdict)) return table.denied(kind, verdict);
+  /** The guard's 403 (only called when the policy has a guard). */
+  const rejected = (kind: 'not-cors' | 'actual', reason: 'host-not-allowed' | 'cross-origin-rejected' | 'internal-error'): Decision => c.guard!.rejected(kind, reason, table.actualVary, c.debug);
+
+  /** Steps 3 and 4, once the origin has a verdict; `listedOnly`: the guard rejects an unlisted origin. */
+  const finish = (req: RequestFacts, kind: 'actual' | 'preflight', origin: string, verdict: OriginVerdict, trace: Trace | undefined, listedOnly: boolean): Decision => {
+    if (!isMatch(verdict)) return listedOnly ? rejected('actual', 'cross-origin-rejected') : table.denied(kind, verdict);
     if (trace !== undefined) trace.match = verdict;
     if (kind === 'actual') return table.allowedActual(origin);
     const method = checkMethod(c, req.requestMethod);
@@ -90,23 +93,19 @@ export function createPipeline(c: CompiledConfig): Pipeline {
   const evaluateWith = (req: RequestFacts, ask: (origin: string) => OriginVerdict | Promise<OriginVerdict>, trace: Trace | undefined): Decision | Promise<Decision> => {
     const origin = readOrigin(req);
     const preflight = origin !== undefined && isPreflight(req);
+    // 'origin-decides' (a string origin, never a preflight): only the allowlist lets it reach the app
+    let listedOnly = false;
     if (c.guard !== undefined) {
       const said = c.guard.check(req, origin, preflight);
       if (trace !== undefined) trace.guard = said;
-      if (said === 'host-not-allowed' || said === 'cross-origin-rejected') return c.guard.rejected(origin === undefined ? 'not-cors' : 'actual', said, table.actualVary, c.debug);
-      if (said === 'origin-decides') {
-        // only the allowlist can let this cross-origin request reach the app
-        const guard = c.guard;
-        const listed = (v: OriginVerdict): Decision => (isMatch(v) ? finish(req, 'actual', origin as string, v, trace) : guard.rejected('actual', 'cross-origin-rejected', table.actualVary, c.debug));
-        const verdict = checkOriginNow(origin as string) ?? ask(origin as string);
-        return verdict instanceof Promise ? verdict.then(listed) : listed(verdict);
-      }
+      if (said === 'host-not-allowed' || said === 'cross-origin-rejected') return rejected(origin === undefined ? 'not-cors' : 'actual', said);
+      listedOnly = said === 'origin-decides';
     }
     if (origin === undefined) return table.notCors;
     const kind = preflight ? 'preflight' : 'actual';
     if (typeof origin !== 'string') return table.denied(kind, origin.reason);
     const verdict = checkOriginNow(origin) ?? ask(origin);
-    return verdict instanceof Promise ? verdict.then((v) => finish(req, kind, origin, v, trace)) : finish(req, kind, origin, verdict, trace);
+    return verdict instanceof Promise ? verdict.then((v) => finish(req, kind, origin, v, trace, listedOnly)) : finish(req, kind, origin, verdict, trace, listedOnly);
   };
 
   // made once, not per request
@@ -114,7 +113,7 @@ export function createPipeline(c: CompiledConfig): Pipeline {
   const askCache = (origin: string): Promise<OriginVerdict> => Promise.resolve(resolver!.resolve(origin));
 
   // a guarded policy fails closed: a request whose checks threw never reaches the app
-  const internalError = (): Decision => (c.guard === undefined ? INTERNAL_ERROR : c.guard.rejected('actual', 'internal-error', table.actualVary, c.debug));
+  const internalError = (): Decision => (c.guard === undefined ? INTERNAL_ERROR : rejected('actual', 'internal-error'));
 
   const evaluate = (req: RequestFacts, trace?: Trace): Decision => {
     try {
