@@ -202,7 +202,9 @@ export async function startWorkerd(bundle: string, policy: CorsOptions): Promise
   };
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT;
-  // workerd prints nothing when its socket is up: poll the app's own route until it answers
+  // workerd prints nothing when its socket is up: poll the app's own route until the worker
+  // answers (a guarded policy with `hosts` answers this probe's 127.0.0.1 Host 403, and that is
+  // the worker running too; a worker that failed to load answers 5xx)
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await close();
@@ -211,7 +213,7 @@ export async function startWorkerd(bundle: string, policy: CorsOptions): Promise
     try {
       const response = await fetch(`${baseUrl}/ok`, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
-      if (response.status === 200) break;
+      if (response.status === 200 || response.status === 403) break;
     } catch {
       // not listening yet
     }
