@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { CorsOptions } from '@corsica/core';
 
 /** packages/runtimes, the working directory of every child (its node_modules resolve the packages). */
@@ -158,6 +159,28 @@ export async function spawnServer(command: string, args: readonly string[], env:
     await stopGroup(child);
     throw error;
   }
+}
+
+/**
+ * Bundles a worker fixture the way Wrangler does (ESM, browser-like platform, the `workerd`
+ * condition), resolving the built packages from this package's node_modules. Returns the code and
+ * the files it holds (paths relative to this package).
+ */
+export async function bundleWorker(fixture: string): Promise<{ code: string; inputs: string[] }> {
+  const result = await build({
+    entryPoints: [join(FIXTURES_DIR, fixture)],
+    absWorkingDir: PACKAGE_DIR,
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.text ?? '';
+  return { code, inputs: Object.keys(result.metafile.inputs) };
 }
 
 /** Serializes a string as a Cap'n Proto text literal (JSON's escapes are a subset of its own). */
