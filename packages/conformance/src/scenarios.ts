@@ -405,13 +405,15 @@ function guardDrafts(policy: Policy, probes: readonly string[], credentials: boo
   const allowed = probes.filter((origin) => policyAllowsOrigin(policy, origin));
   const listed = allowed[0];
   const spec = SPEC.guard;
+  // under origin "*" even evil.example is listed: the titles say what the page is, the oracle what happens
+  const stranger = policyAllowsOrigin(policy, EVIL) ? 'cross-site page' : 'unlisted cross-site page';
   const draft = (id: string, title: (outcome: string) => string, method: string, headers: readonly HeaderLine[], extra: Partial<Draft> = {}): void => {
     add({ id: `guard.${id}`, title: (_ok, decision) => title(guardOutcome(decision)), spec, route: 'ok', method, headers, credentials, ...extra });
   };
 
   for (const m of UNSAFE_METHODS) {
     const id = m.toLowerCase();
-    draft(`cross-site.${id}`, (o) => `A ${m} from the unlisted cross-site page ${EVIL} (Sec-Fetch-Site: cross-site) ${o}.`, m, [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']]);
+    draft(`cross-site.${id}`, (o) => `A ${m} from the ${stranger} ${EVIL} (Sec-Fetch-Site: cross-site) ${o}.`, m, [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']]);
     if (listed !== undefined) draft(`listed.${id}`, (o) => `A ${m} from the listed origin ${listed} (Sec-Fetch-Site: cross-site) ${o}.`, m, [['Origin', listed], ['Sec-Fetch-Site', 'cross-site']]);
   }
   draft('cross-site.no-fetch-metadata', (o) => `A POST from ${EVIL} sent by a browser without Sec-Fetch-Site, where only Origin tells, ${o}.`, 'POST', [['Origin', EVIL]]);
@@ -433,7 +435,7 @@ function guardDrafts(policy: Policy, probes: readonly string[], credentials: boo
   // safe methods: left to CORS in the default mode, checked like the rest with crossOrigin: 'all'
   const mode = guard.crossOrigin === 'all' ? 'crossOrigin "all"' : 'crossOrigin "unsafe", so CORS alone judges it';
   for (const m of ['GET', 'HEAD']) {
-    draft(`cross-site.${m.toLowerCase()}`, (o) => `A ${m} from the unlisted cross-site page ${EVIL} (${mode}) ${o}.`, m, [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']]);
+    draft(`cross-site.${m.toLowerCase()}`, (o) => `A ${m} from the ${stranger} ${EVIL} (${mode}) ${o}.`, m, [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']]);
   }
   if (listed !== undefined) draft('listed.get', (o) => `A GET from the listed origin ${listed} (Sec-Fetch-Site: cross-site) ${o}.`, 'GET', [['Origin', listed], ['Sec-Fetch-Site', 'cross-site']]);
 
