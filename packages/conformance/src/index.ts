@@ -9,11 +9,11 @@ export { browserCheck, combinedHeader, parseListHeader } from './browser.js';
 export { BROWSER_ENGINES, ENGINE_FACTS, preflightCacheSeconds } from './engines.js';
 export type { BrowserEngine, EngineFacts, ThirdPartyCookies } from './engines.js';
 export { send } from './http.js';
-export { factsFromLines, oracleDecision, oraclePolicy } from './oracle.js';
-export { DEFAULT_ROUTES, STANDARD_POLICIES } from './policies.js';
+export { factsFromLines, oracleDecision, oraclePolicy, policyAllowsOrigin, servedHost } from './oracle.js';
+export { DEFAULT_ROUTES, GUARDED_POLICIES, STANDARD_POLICIES } from './policies.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, formatResult, isSkipped, judge, runConformance, runScenario } from './run.js';
 export type { JudgeOptions } from './run.js';
-export { HOSTILE_ACRH, SPEC, allowedProbeOrigins, nearMisses, scenariosFor } from './scenarios.js';
+export { HOSTILE_ACRH, SPEC, allowedProbeOrigins, isGuardRejection, nearMisses, scenariosFor } from './scenarios.js';
 export type {
   AppAnswer,
   BrowserRequest,

@@ -5,7 +5,7 @@
  */
 import { createPolicy } from '@corsica/core';
 import { isPolicy } from '@corsica/core/adapter';
-import type { CorsOptions, Decision, Policy, RequestFacts } from '@corsica/core';
+import type { CorsOptions, Decision, NormalizedConfig, Policy, RequestFacts } from '@corsica/core';
 import type { HeaderLine } from './types.js';
 
 /**
@@ -70,7 +70,31 @@ export function factsFromLines(method: string, lines: readonly HeaderLine[]): Re
     requestMethod: pick('access-control-request-method'),
     requestHeaders: pick('access-control-request-headers'),
     requestPrivateNetwork: pick('access-control-request-private-network'),
+    host: pick('host'),
+    secFetchSite: pick('sec-fetch-site'),
+    upgrade: pick('upgrade'),
   };
+}
+
+/**
+ * The `Host` the kit sends on every request of a guarded policy, so that the server and the
+ * oracle judge the same value whatever port the server listens on: the first `guard.hosts` entry
+ * made concrete (`*.example.com` becomes `conformance.example.com`, a `:*` port becomes `:8080`),
+ * or `api.conformance.example` when the guard accepts any `Host`. `undefined` without a guard.
+ *
+ * @example
+ * ```ts
+ * servedHost(oraclePolicy({ origin: ['https://app.example.com'], guard: { hosts: ['localhost:*'] } }).config);
+ * // 'localhost:8080'
+ * ```
+ */
+export function servedHost(config: NormalizedConfig): string | undefined {
+  const guard = config.guard;
+  if (guard === undefined) return undefined;
+  const first = guard.hosts?.[0];
+  if (first === undefined) return 'api.conformance.example';
+  const named = first.startsWith('*.') ? `conformance.${first.slice(2)}` : first;
+  return named.endsWith(':*') ? `${named.slice(0, -2)}:8080` : named;
 }
 
 /**
@@ -87,7 +111,8 @@ export function oracleDecision(policy: Policy, method: string, lines: readonly H
 }
 
 /**
- * Reports whether the policy lets this exact origin in on an actual request.
+ * Reports whether the policy's allowlist lets this exact origin in on an actual request (for a
+ * guarded policy, as if the guard had let the request through).
  *
  * @example
  * ```ts
@@ -95,5 +120,9 @@ export function oracleDecision(policy: Policy, method: string, lines: readonly H
  * ```
  */
 export function policyAllowsOrigin(policy: Policy, origin: string): boolean {
-  return policy.decide({ method: 'GET', origin }).allowed;
+  const host = servedHost(policy.config);
+  if (host === undefined) return policy.decide({ method: 'GET', origin }).allowed;
+  // a guarded policy is asked about its allowlist alone: a listed Host and Sec-Fetch-Site:
+  // same-origin let the request past the guard, so what decides is the CORS check of the origin
+  return policy.decide({ method: 'GET', origin, host, secFetchSite: 'same-origin' }).allowed;
 }

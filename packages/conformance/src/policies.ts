@@ -79,3 +79,35 @@ export const STANDARD_POLICIES: Readonly<Record<string, CorsOptions>> = deepFree
     preflightStatus: 200,
   },
 } satisfies Record<string, CorsOptions>);
+
+/**
+ * Policies with the origin guard (`guard`), for servers that implement it: Corsica's adapters.
+ * Kept apart from {@link STANDARD_POLICIES} because only a server that enforces the guard can pass
+ * their scenarios; other CORS libraries and proxies are run with the standard ones. The kit sends
+ * every request of these policies with an explicit `Host` (see `servedHost`).
+ *
+ * @example
+ * ```ts
+ * import { GUARDED_POLICIES, STANDARD_POLICIES } from '@corsica/conformance';
+ * import { describeConformance } from '@corsica/conformance/vitest';
+ *
+ * describeConformance('my adapter', start, { policies: { ...STANDARD_POLICIES, ...GUARDED_POLICIES } });
+ * ```
+ */
+export const GUARDED_POLICIES: Readonly<Record<string, CorsOptions>> = deepFreeze({
+  /** The default guard (unsafe methods and WebSocket handshakes) with a `Host` allowlist. */
+  guarded: {
+    origin: ['https://app.example.com', 'https://*.preview.example.com'],
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type'],
+    guard: { hosts: ['api.example.com', 'localhost:*'] },
+  },
+  /** Every method checked, any `Host`: a GET from an unlisted origin never reaches the app either. */
+  'guarded-all': {
+    origin: ['https://app.example.com', 'https://admin.example.com'],
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'X-Request-Id'],
+    guard: { crossOrigin: 'all' },
+  },
+} satisfies Record<string, CorsOptions>);

@@ -7,7 +7,7 @@ import type { CorsOptions, Policy } from '@corsica/core';
 import { browserCheck, combinedHeader } from './browser.js';
 import { send } from './http.js';
 import { oraclePolicy, policyAllowsOrigin } from './oracle.js';
-import { scenariosFor } from './scenarios.js';
+import { isGuardRejection, scenariosFor } from './scenarios.js';
 import type { ConformanceTarget, Scenario, ScenarioResponse, ScenarioResult } from './types.js';
 
 /**
@@ -84,11 +84,41 @@ function checkBrowser(scenario: Scenario, response: ScenarioResponse, policy: Po
   }
 }
 
-/** The app must run for everything but preflights, and a preflight must never reach it. */
+/**
+ * A request the origin guard rejects must never reach the app: no answer of the app's (its
+ * status and body, or any 2xx), no CORS header, and Corsica's own 403 with a short plain-text body.
+ */
+function checkGuardRejection(scenario: Scenario, response: ScenarioResponse, out: Sink): void {
+  const { decision } = scenario.expect;
+  const appBody = scenario.route === 'appOptions' ? 'app-options' : 'ok';
+  if (response.status < 400 || (response.body === appBody && scenario.request.method !== 'HEAD')) {
+    out.problems.push(`The origin guard must reject this request (${decision.reason}) before the app runs, but the app answered (${response.status}, body ${show(response.body)}).`);
+  } else if (response.status !== 403) {
+    out.strictRule(`A request the origin guard rejects (${decision.reason}) was answered ${response.status}; the policy answers 403.`);
+  }
+  const leaked = Object.keys(response.headers).filter((n) => n.startsWith('access-control-'));
+  if (leaked.length > 0) out.problems.push(`A request the origin guard rejects (${decision.reason}) carries ${leaked.join(', ')}; it must carry no CORS header.`);
+  const type = combinedHeader(response.headers, 'content-type');
+  if (scenario.request.method !== 'HEAD' && (type === undefined || !type.toLowerCase().startsWith('text/plain'))) {
+    out.strictRule(`The guard's 403 has Content-Type ${type === undefined ? 'missing' : show(type)}; it is a short text/plain answer.`);
+  }
+  if (decision.body !== undefined && scenario.request.method !== 'HEAD' && response.body !== decision.body) {
+    out.strictRule(`The guard's 403 has the body ${show(response.body)}; the policy answers ${show(decision.body)}.`);
+  }
+}
+
+/**
+ * The app must run for everything but preflights and the guard's rejections, and those must never
+ * reach it.
+ */
 function checkApp(scenario: Scenario, response: ScenarioResponse, out: Sink): void {
   const { app, hostile } = scenario.expect;
   if (response.status >= 500 && app?.status !== 500) {
     out.problems.push(`The server answered ${response.status}${hostile ? ' to hostile input' : ''}; a CORS decision must never become a server error.`);
+  }
+  if (isGuardRejection(scenario.expect.decision)) {
+    checkGuardRejection(scenario, response, out);
+    return;
   }
   if (app === undefined) {
     if (scenario.route === 'appOptions' && response.body === 'app-options') {

@@ -5,7 +5,7 @@
  */
 import type { CorsOptions, Decision, NormalizedConfig, Policy } from '@corsica/core';
 import { browserCheck } from './browser.js';
-import { oracleDecision, oraclePolicy } from './oracle.js';
+import { oracleDecision, oraclePolicy, policyAllowsOrigin, servedHost } from './oracle.js';
 import { DEFAULT_ROUTES } from './policies.js';
 import type { AppAnswer, BrowserRequest, ConformanceRoutes, ExpectedVerdict, HeaderLine, RouteName, Scenario } from './types.js';
 
@@ -24,6 +24,8 @@ export const SPEC = Object.freeze({
   origins: 'SPEC-NOTES "Origins as browsers send them" (HTML: serialization of an origin)',
   vary: 'SPEC-NOTES "Caching and Vary" (Fetch: CORS protocol and HTTP caches)',
   mistakes: 'SPEC-NOTES "Well-known mistakes"',
+  guard:
+    'SPEC-NOTES "The origin guard" (Fetch Metadata: Sec-Fetch-Site; the order of Go 1.25 net/http CrossOriginProtection: Sec-Fetch-Site, then Origin against Host, then the allowlist; Host against guard.hosts)',
 });
 
 /** An origin no policy in its right mind allows. */
@@ -175,13 +177,13 @@ function expectedVerdict(policy: Policy, browser: BrowserRequest | undefined, de
   if (oracle) return 'either';
   const isStatic = policy.config.originMode !== 'dynamic';
   const originRefusal = decision.reason.startsWith('origin-');
-  if (isStatic && originRefusal && policy.decide({ method: 'GET', origin: browser.origin }).allowed) return 'either';
+  if (isStatic && originRefusal && policyAllowsOrigin(policy, browser.origin)) return 'either';
   return 'refused';
 }
 
 interface Draft {
   readonly id: string;
-  readonly title: string | ((verdict: ExpectedVerdict) => string);
+  readonly title: string | ((verdict: ExpectedVerdict, decision: Decision) => string);
   readonly spec: string;
   readonly route: RouteName;
   readonly method: string;
@@ -190,6 +192,8 @@ interface Draft {
   /** The origin the page has, when it differs from the Origin line(s) sent. */
   readonly pageOrigin?: string;
   readonly hostile?: boolean;
+  /** The Origin line names the request's own Host: a same-origin page, which no CORS check judges. */
+  readonly sameOrigin?: boolean;
 }
 
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -259,7 +263,7 @@ export function scenariosFor(options: CorsOptions, routes?: Partial<ConformanceR
 
   // --- look-alike origins: every allowed origin, every trick (those a pattern happens to cover are
   // not misses, and under "*" nothing is)
-  const isMiss = (origin: string): boolean => !policy.decide({ method: 'GET', origin }).allowed;
+  const isMiss = (origin: string): boolean => !policyAllowsOrigin(policy, origin);
   const lookalikeBases = config.originMode === 'any' ? [] : probes;
   for (const base of lookalikeBases) {
     for (const miss of nearMisses(base)) {
@@ -340,6 +344,8 @@ export function scenariosFor(options: CorsOptions, routes?: Partial<ConformanceR
     hostile('hostile.acrh-4k-names', 'A preflight listing 4,000 header names in 8 KB is answered or refused without a 5xx or a hang.', `${'a,'.repeat(HOSTILE_ACRH.parsedNames - 1)}a`);
   }
 
+  if (config.guard !== undefined) guardDrafts(policy, probes, credentials, add);
+
   const seen = new Set<string>();
   const scenarios: Scenario[] = [];
   for (const d of drafts) {
@@ -350,32 +356,140 @@ export function scenariosFor(options: CorsOptions, routes?: Partial<ConformanceR
   return scenarios;
 }
 
+/** Reports whether a decision is the origin guard's 403, given before the app runs. */
+export function isGuardRejection(decision: Decision): boolean {
+  return decision.reason === 'cross-origin-rejected' || decision.reason === 'host-not-allowed' || (decision.reason === 'internal-error' && decision.status === 403);
+}
+
+/** What the guard does with a request, for a title: rejects it, or lets it reach the app. */
+function guardOutcome(decision: Decision): string {
+  return isGuardRejection(decision) ? `is rejected with 403 before the app runs (${decision.reason})` : 'passes the guard and reaches the app';
+}
+
+/** The unsafe methods the guard checks in its default mode. */
+const UNSAFE_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH'] as const;
+
+/** A DNS name pointed at the server by someone else (DNS rebinding), never listed in `guard.hosts`. */
+const REBINDING_HOST = 'attacker.example';
+
+/**
+ * An unlisted sibling of an allowed origin: its first label replaced (`https://app.example.com` →
+ * `https://sibling-conformance.example.com`), so the browser calls it same-site. `undefined` when
+ * no allowed origin has a label to replace, or every sibling the kit names is allowed.
+ */
+function unlistedSibling(policy: Policy, allowed: readonly string[]): string | undefined {
+  for (const origin of allowed) {
+    const p = split(origin);
+    if (!p || p.host.startsWith('[') || /^[\d.]+$/.test(p.host)) continue;
+    const labels = p.host.split('.');
+    if (labels.length < 3) continue;
+    const sibling = join({ ...p, host: ['sibling-conformance', ...labels.slice(1)].join('.') });
+    if (!policyAllowsOrigin(policy, sibling)) return sibling;
+  }
+  return undefined;
+}
+
+/**
+ * The origin guard's scenarios, for a policy with `guard`: every unsafe method from an unlisted
+ * cross-site origin and from a listed one, an unlisted same-site sibling, the null origin, an old
+ * browser without Sec-Fetch-Site, same-origin pages (by Sec-Fetch-Site and by Origin equal to
+ * Host), requests with neither header, GET and HEAD (checked only with `crossOrigin: 'all'`),
+ * WebSocket handshakes, and with `guard.hosts` a rebinding Host. Every request carries the kit's
+ * {@link servedHost}; what each must get is the oracle's, as everywhere else.
+ */
+function guardDrafts(policy: Policy, probes: readonly string[], credentials: boolean, add: (d: Draft) => void): void {
+  const config = policy.config;
+  const guard = config.guard!;
+  const host = servedHost(config)!;
+  const self = `http://${host}`;
+  const allowed = probes.filter((origin) => policyAllowsOrigin(policy, origin));
+  const listed = allowed[0];
+  const spec = SPEC.guard;
+  // under origin "*" even evil.example is listed: the titles say what the page is, the oracle what happens
+  const stranger = policyAllowsOrigin(policy, EVIL) ? 'cross-site page' : 'unlisted cross-site page';
+  const draft = (id: string, title: (outcome: string) => string, method: string, headers: readonly HeaderLine[], extra: Partial<Draft> = {}): void => {
+    add({ id: `guard.${id}`, title: (_ok, decision) => title(guardOutcome(decision)), spec, route: 'ok', method, headers, credentials, ...extra });
+  };
+
+  for (const m of UNSAFE_METHODS) {
+    const id = m.toLowerCase();
+    draft(`cross-site.${id}`, (o) => `A ${m} from the ${stranger} ${EVIL} (Sec-Fetch-Site: cross-site) ${o}.`, m, [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']]);
+    if (listed !== undefined) draft(`listed.${id}`, (o) => `A ${m} from the listed origin ${listed} (Sec-Fetch-Site: cross-site) ${o}.`, m, [['Origin', listed], ['Sec-Fetch-Site', 'cross-site']]);
+  }
+  draft('cross-site.no-fetch-metadata', (o) => `A POST from ${EVIL} sent by a browser without Sec-Fetch-Site, where only Origin tells, ${o}.`, 'POST', [['Origin', EVIL]]);
+  if (listed !== undefined) draft('listed.no-fetch-metadata', (o) => `A POST from the listed origin ${listed} without Sec-Fetch-Site ${o}.`, 'POST', [['Origin', listed]]);
+  const sibling = unlistedSibling(policy, allowed);
+  if (sibling !== undefined) {
+    draft('same-site-sibling', (o) => `A POST from ${sibling}, an unlisted sibling subdomain of a listed origin (Sec-Fetch-Site: same-site), ${o}.`, 'POST', [['Origin', sibling], ['Sec-Fetch-Site', 'same-site']]);
+  }
+  draft('origin-null', (o) => `A form POST from a sandboxed page (Origin: null, Sec-Fetch-Site: cross-site) ${o}.`, 'POST', [['Origin', 'null'], ['Sec-Fetch-Site', 'cross-site']]);
+  draft('origin-null.no-fetch-metadata', (o) => `A POST with Origin: null and no Sec-Fetch-Site ${o}.`, 'POST', [['Origin', 'null']]);
+
+  // same-origin pages need no listing: Origin names the request's own Host
+  draft('same-origin', (o) => `A POST from the server's own origin ${self} (Origin equal to Host, no Sec-Fetch-Site) ${o}.`, 'POST', [['Origin', self]], { sameOrigin: true });
+  draft('same-origin.fetch-metadata', (o) => `A POST from the server's own origin with Sec-Fetch-Site: same-origin ${o}.`, 'POST', [['Origin', self], ['Sec-Fetch-Site', 'same-origin']], { sameOrigin: true });
+  draft('same-origin.get', (o) => `A GET from the server's own origin with Sec-Fetch-Site: same-origin ${o}.`, 'GET', [['Origin', self], ['Sec-Fetch-Site', 'same-origin']], { sameOrigin: true });
+  draft('no-headers', (o) => `A POST with neither Origin nor Sec-Fetch-Site (curl, server to server) ${o}.`, 'POST', []);
+  draft('sec-fetch-site-none', (o) => `A POST with Sec-Fetch-Site: none and no Origin (a navigation the user started) ${o}.`, 'POST', [['Sec-Fetch-Site', 'none']]);
+
+  // safe methods: left to CORS in the default mode, checked like the rest with crossOrigin: 'all'
+  const mode = guard.crossOrigin === 'all' ? 'crossOrigin "all"' : 'crossOrigin "unsafe", so CORS alone judges it';
+  for (const m of ['GET', 'HEAD']) {
+    draft(`cross-site.${m.toLowerCase()}`, (o) => `A ${m} from the ${stranger} ${EVIL} (${mode}) ${o}.`, m, [['Origin', EVIL], ['Sec-Fetch-Site', 'cross-site']]);
+  }
+  if (listed !== undefined) draft('listed.get', (o) => `A GET from the listed origin ${listed} (Sec-Fetch-Site: cross-site) ${o}.`, 'GET', [['Origin', listed], ['Sec-Fetch-Site', 'cross-site']]);
+
+  // WebSocket handshakes are GETs the guard treats as unsafe (unless webSocket: false); the
+  // conformance app is no WebSocket server, so one that passes gets the app's plain answer
+  const handshake = (origin: string): HeaderLine[] => [['Origin', origin], ['Sec-Fetch-Site', 'cross-site'], ['Upgrade', 'websocket'], ['Connection', 'Upgrade'], ['Sec-WebSocket-Version', '13'], ['Sec-WebSocket-Key', 'Y29uZm9ybWFuY2Uga2l0IQ==']];
+  const ws = guard.webSocket ? '' : ' (webSocket: false)';
+  draft('websocket.cross-site', (o) => `A WebSocket handshake from ${EVIL}${ws} ${o}.`, 'GET', handshake(EVIL));
+  if (listed !== undefined) draft('websocket.listed', (o) => `A WebSocket handshake from the listed origin ${listed} ${o}.`, 'GET', handshake(listed));
+
+  if (guard.hosts !== undefined) {
+    draft('host-listed', (o) => `A POST whose Host is the listed ${host} ${o}.`, 'POST', [['Host', host]]);
+    draft('host-rebinding', (o) => `A GET whose Host is ${REBINDING_HOST}, a name someone else pointed at the server (DNS rebinding), ${o}.`, 'GET', [['Host', REBINDING_HOST]]);
+    draft('host-rebinding.post', (o) => `A POST from the rebound page ${`http://${REBINDING_HOST}`} to Host ${REBINDING_HOST} (same-origin to the browser) ${o}.`, 'POST', [['Host', REBINDING_HOST], ['Origin', `http://${REBINDING_HOST}`], ['Sec-Fetch-Site', 'same-origin']], { sameOrigin: true });
+    if (listed !== undefined) {
+      draft('host-rebinding.preflight', (o) => `A preflight from ${listed} to Host ${REBINDING_HOST} ${o}.`, 'OPTIONS', [['Host', REBINDING_HOST], ['Origin', listed], ['Access-Control-Request-Method', 'PUT']]);
+    }
+  }
+}
+
 function finishDraft(policy: Policy, paths: ConformanceRoutes, d: Draft): Scenario {
-  const decision = oracleDecision(policy, d.method, d.headers);
+  // a guarded policy's requests all name the Host the oracle judges, whatever port the server has
+  const host = servedHost(policy.config);
+  const lines: readonly HeaderLine[] = host === undefined || d.headers.some(([n]) => n.toLowerCase() === 'host') ? d.headers : [['Host', host], ...d.headers];
+  const decision = oracleDecision(policy, d.method, lines);
+  const rejected = isGuardRejection(decision);
   const credentials = d.credentials ?? false;
-  const origins = d.headers.filter(([n]) => n.toLowerCase() === 'origin').map(([, v]) => v);
+  const origins = lines.filter(([n]) => n.toLowerCase() === 'origin').map(([, v]) => v);
+  const requestMethod = lines.find(([n]) => n.toLowerCase() === 'access-control-request-method');
   let browser: BrowserRequest | undefined;
-  if (origins.length > 0) {
+  if (origins.length > 0 && !d.sameOrigin) {
     const origin = d.pageOrigin ?? origins[0]!;
-    if (decision.kind === 'preflight') {
-      const method = d.headers.find(([n]) => n.toLowerCase() === 'access-control-request-method')![1];
-      const names = d.headers
+    // a preflight the guard rejected (a rebinding Host) is still judged as the preflight it is
+    if (decision.kind === 'preflight' || (rejected && requestMethod !== undefined && d.method === 'OPTIONS')) {
+      const names = lines
         .filter(([n]) => n.toLowerCase() === 'access-control-request-headers')
         .flatMap(([, v]) => v.split(','))
         .map((v) => v.trim())
         .filter((v) => v !== '');
-      browser = { origin, credentials, preflight: { method, headers: names } };
+      browser = { origin, credentials, preflight: { method: requestMethod![1], headers: names } };
     } else {
       browser = { origin, credentials };
     }
   }
-  const app = decision.kind === 'preflight' ? undefined : appAnswer(d.route, d.method);
+  // answered by CORS or by the guard without the app: preflights and guard rejections
+  const app = decision.status !== undefined ? undefined : appAnswer(d.route, d.method);
   const verdict = expectedVerdict(policy, browser, decision, app);
-  const headers: HeaderLine[] = [...d.headers];
+  const headers: HeaderLine[] = [...lines];
   if (BODY_METHODS.has(d.method)) headers.push(['Content-Length', '0']);
+  let title = typeof d.title === 'function' ? d.title(verdict, decision) : d.title;
+  if (rejected && d.spec !== SPEC.guard) title = `${title} The origin guard answers it 403 before the app runs (${decision.reason}).`;
   return {
     id: d.id,
-    title: typeof d.title === 'function' ? d.title(verdict) : d.title,
+    title,
     spec: d.spec,
     route: d.route,
     request: { method: d.method, path: paths[d.route], headers },

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { applyCorsHeaders } from '@corsica/core';
-import type { CorsOptions } from '@corsica/core';
+import { applyCorsHeaders, createPolicy } from '@corsica/core';
+import { factsFromNodeRequest } from '@corsica/core/adapter';
+import type { CorsOptions, Decision, RequestFacts } from '@corsica/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { STANDARD_POLICIES, runConformance } from '../src/index.js';
+import { GUARDED_POLICIES, STANDARD_POLICIES, runConformance } from '../src/index.js';
 import type { ScenarioResult } from '../src/index.js';
 import type { StartedServer } from '../src/vitest.js';
 import type { CorsLayer } from './servers.js';
@@ -10,6 +11,8 @@ import { decideWith, referenceLayer, startServer } from './servers.js';
 
 const credentialed = STANDARD_POLICIES.credentialed!;
 const publicPolicy = STANDARD_POLICIES.public!;
+const guarded = GUARDED_POLICIES.guarded!;
+const guardedAll = GUARDED_POLICIES['guarded-all']!;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -191,6 +194,44 @@ const ignoresPrivateNetwork = (options: CorsOptions): CorsLayer => {
   return referenceLayer(rest as CorsOptions);
 };
 
+/**
+ * The reference layer with one thing changed: the facts the core sees (a guard that misreads a
+ * header), or the decision it answers with. Answered decisions (preflights, guard rejections)
+ * are sent with their body, as the adapters do.
+ */
+const tweaked =
+  (facts: (f: RequestFacts) => RequestFacts, decision: (d: Decision, f: RequestFacts) => Decision = (d) => d) =>
+  (options: CorsOptions): CorsLayer => {
+    const policy = createPolicy(options as never);
+    return (req, res) => {
+      const f = facts(factsFromNodeRequest(req));
+      const d = decision(policy.decide(f), f);
+      applyCorsHeaders(res, d);
+      if (d.status === undefined) return 'next';
+      res.statusCode = d.status;
+      res.end(d.body);
+      return 'handled';
+    };
+  };
+
+/** A CORS layer that never heard of the guard: the policy's CORS headers only. */
+const noGuard = (options: CorsOptions): CorsLayer => referenceLayer({ ...options, guard: undefined });
+
+/** A guard that trusts `Sec-Fetch-Site: same-site` as if it were same-origin (sibling subdomains get in). */
+const trustsSameSite = tweaked((f) => (f.secFetchSite === 'same-site' ? { ...f, secFetchSite: 'same-origin' } : f));
+
+/** A guard that never compares Origin with Host, so same-origin pages must be listed to post. */
+const ignoresOwnHost = tweaked((f) => ({ ...f, host: 'elsewhere.invalid', secFetchSite: f.secFetchSite === 'same-origin' ? 'cross-site' : f.secFetchSite }));
+
+/** A guard that rejects, but with the CORS headers an allowed origin would get. */
+const rejectsWithCorsHeaders = tweaked(
+  (f) => f,
+  (d, f) => (d.reason === 'cross-origin-rejected' && typeof f.origin === 'string' ? { ...d, headers: { ...d.headers, 'Access-Control-Allow-Origin': f.origin } } : d),
+);
+
+/** The guard without `hosts`: any Host is served (DNS rebinding gets through). */
+const ignoresHosts = (options: CorsOptions): CorsLayer => referenceLayer({ ...options, guard: { ...options.guard, hosts: undefined } });
+
 interface Row {
   readonly desc: string;
   readonly layer: (options: CorsOptions) => CorsLayer;
@@ -305,6 +346,51 @@ const rows: Row[] = [
     layer: ignoresPrivateNetwork,
     policy: { origin: ['https://app.example.com', 'https://admin.example.com'], privateNetwork: true, onWarning: false },
     failing: { 'preflight.private-network': /Access-Control-Allow-Private-Network is 'missing'; the policy answers 'true'/ },
+  },
+  {
+    desc: 'has no origin guard although the policy has one',
+    layer: noGuard,
+    policy: guarded,
+    failing: {
+      'guard.cross-site.post': /origin guard must reject this request \(cross-origin-rejected\) before the app runs, but the app answered \(200, body 'ok'\)/,
+      'guard.cross-site.delete': /but the app answered/,
+      'guard.origin-null': /but the app answered/,
+      'guard.websocket.cross-site': /but the app answered/,
+      'guard.host-rebinding': /origin guard must reject this request \(host-not-allowed\)/,
+    },
+  },
+  {
+    desc: 'has no guard although the policy checks every method',
+    layer: noGuard,
+    policy: guardedAll,
+    failing: { 'guard.cross-site.get': /but the app answered/, 'guard.cross-site.head': /but the app answered \(200/, 'origin.unlisted': /but the app answered/ },
+  },
+  {
+    desc: 'lets an unlisted same-site sibling through its guard',
+    layer: trustsSameSite,
+    policy: guarded,
+    failing: { 'guard.same-site-sibling': /but the app answered \(200/ },
+  },
+  {
+    desc: 'rejects same-origin requests because their origin is not listed',
+    layer: ignoresOwnHost,
+    policy: guardedAll,
+    failing: {
+      'guard.same-origin': /route should answer 200 but the response is 403/,
+      'guard.same-origin.fetch-metadata': /route should answer 200 but the response is 403/,
+    },
+  },
+  {
+    desc: "sends CORS headers on the guard's rejections",
+    layer: rejectsWithCorsHeaders,
+    policy: guarded,
+    failing: { 'guard.cross-site.put': /carries access-control-allow-origin; it must carry no CORS header/ },
+  },
+  {
+    desc: 'serves any Host although the policy lists its hosts',
+    layer: ignoresHosts,
+    policy: guarded,
+    failing: { 'guard.host-rebinding': /\(host-not-allowed\) before the app runs, but the app answered/, 'guard.host-rebinding.post': /but the app answered/ },
   },
 ];
 

@@ -1,4 +1,5 @@
 import type { CorsOptions } from '@corsica/core';
+import { GUARDED_POLICIES } from '../src/index.js';
 import { describeConformance } from '../src/vitest.js';
 import { referenceLayer, startServer } from './servers.js';
 
@@ -33,3 +34,4 @@ const more: Record<string, CorsOptions> = {
   },
 };
 describeConformance('the reference server with more policy shapes', (policy) => startServer(referenceLayer(policy)), { policies: more });
+describeConformance('the reference server with the origin guard', (policy) => startServer(referenceLayer(policy)), { policies: GUARDED_POLICIES });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { STANDARD_POLICIES, allowedProbeOrigins, isSkipped, nearMisses, oraclePolicy, scenariosFor } from '../src/index.js';
+import { GUARDED_POLICIES, STANDARD_POLICIES, allowedProbeOrigins, isGuardRejection, isSkipped, nearMisses, oracleDecision, oraclePolicy, scenariosFor, servedHost } from '../src/index.js';
 import type { Scenario } from '../src/index.js';
 
 const byId = (list: readonly Scenario[]): Map<string, Scenario> => new Map(list.map((s) => [s.id, s]));
-const policies = Object.entries(STANDARD_POLICIES);
+const policies = Object.entries({ ...STANDARD_POLICIES, ...GUARDED_POLICIES });
 
 describe('scenariosFor', () => {
   it.each(policies)('gives every scenario of policy %s a unique id, a sentence title and a SPEC-NOTES section', (_name, policy) => {
@@ -151,6 +151,96 @@ describe('scenariosFor', () => {
 
   it('passes invalid options on as the core\'s CorsConfigError', () => {
     expect(() => scenariosFor({ origin: 'https://app.example.com/' })).toThrow(/trailing|slash/);
+  });
+});
+
+describe('scenariosFor with the origin guard', () => {
+  const guarded = GUARDED_POLICIES.guarded!;
+  const all = GUARDED_POLICIES['guarded-all']!;
+  const header = (s: Scenario, name: string): string[] => s.request.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+
+  it.each(Object.entries(STANDARD_POLICIES))('generates no guard scenario, and sends no Host or Sec-Fetch-Site, for the unguarded policy %s', (_name, policy) => {
+    for (const s of scenariosFor(policy)) {
+      expect(s.id, s.id).not.toMatch(/^guard\./);
+      expect(header(s, 'host'), s.id).toEqual([]);
+      expect(header(s, 'sec-fetch-site'), s.id).toEqual([]);
+      expect(isGuardRejection(s.expect.decision), s.id).toBe(false);
+    }
+  });
+
+  it.each(Object.entries(GUARDED_POLICIES))('sends one Host line on every request of %s, and expects what the core decides for exactly those lines', (_name, policy) => {
+    const oracle = oraclePolicy(policy);
+    for (const s of scenariosFor(policy)) {
+      expect(header(s, 'host'), s.id).toHaveLength(1);
+      const sent = s.request.headers.filter(([n]) => n !== 'Content-Length');
+      expect(s.expect.decision, s.id).toEqual(oracleDecision(oracle, s.request.method, sent));
+      // what the guard rejects is answered before the app: the app's answer is never expected
+      if (isGuardRejection(s.expect.decision)) expect(s.expect.app, s.id).toBeUndefined();
+    }
+  });
+
+  it('names a listed Host for a policy with guard.hosts, and a fixed name when any Host is served', () => {
+    expect(servedHost(oraclePolicy(guarded).config)).toBe('api.example.com');
+    expect(servedHost(oraclePolicy(all).config)).toBe('api.conformance.example');
+    expect(servedHost(oraclePolicy({ origin: ['https://app.example.com'], guard: { hosts: ['*.internal.example:*'] } }).config)).toBe('conformance.internal.example:8080');
+    expect(servedHost(oraclePolicy(STANDARD_POLICIES.credentialed!).config)).toBeUndefined();
+  });
+
+  it.each(['post', 'put', 'delete', 'patch'])('rejects a cross-site %s from an unlisted origin and lets the listed origin through', (method) => {
+    const ids = byId(scenariosFor(guarded));
+    const rejected = ids.get(`guard.cross-site.${method}`)!;
+    expect(rejected.request.method).toBe(method.toUpperCase());
+    expect(header(rejected, 'origin')).toEqual(['https://evil.example']);
+    expect(header(rejected, 'sec-fetch-site')).toEqual(['cross-site']);
+    expect([rejected.expect.decision.status, rejected.expect.decision.reason, rejected.expect.verdict]).toEqual([403, 'cross-origin-rejected', 'refused']);
+    const listed = ids.get(`guard.listed.${method}`)!;
+    expect([listed.expect.decision.reason, listed.expect.app?.status, listed.expect.verdict]).toEqual(['origin-allowed', 200, 'allowed']);
+  });
+
+  it.each([
+    ['guard.same-site-sibling', 403],
+    ['guard.origin-null', 403],
+    ['guard.origin-null.no-fetch-metadata', 403],
+    ['guard.cross-site.no-fetch-metadata', 403],
+    ['guard.host-rebinding', 403],
+    ['guard.host-rebinding.post', 403],
+    ['guard.host-rebinding.preflight', 403],
+    ['guard.websocket.cross-site', 403],
+    ['guard.same-origin', 200],
+    ['guard.same-origin.fetch-metadata', 200],
+    ['guard.no-headers', 200],
+    ['guard.sec-fetch-site-none', 200],
+    ['guard.host-listed', 200],
+    ['guard.cross-site.get', 200],
+    ['guard.cross-site.head', 200],
+    ['guard.websocket.listed', 200],
+  ])('expects %s to answer %i under the default guard with hosts', (id, status) => {
+    const s = byId(scenariosFor(guarded)).get(id)!;
+    expect(s, id).toBeDefined();
+    expect(s.expect.decision.status ?? s.expect.app?.status).toBe(status);
+  });
+
+  it('sends same-origin requests with Origin equal to the Host it sends, and judges them as no CORS check would', () => {
+    const s = byId(scenariosFor(guarded)).get('guard.same-origin')!;
+    expect(header(s, 'origin')).toEqual([`http://${header(s, 'host')[0]}`]);
+    expect(header(s, 'sec-fetch-site')).toEqual([]);
+    expect(s.browser).toBeUndefined();
+  });
+
+  it('sends an unlisted Host for rebinding, and generates it only when the policy lists its hosts', () => {
+    expect(header(byId(scenariosFor(guarded)).get('guard.host-rebinding')!, 'host')).toEqual(['attacker.example']);
+    expect([...byId(scenariosFor(all)).keys()].filter((id) => id.startsWith('guard.host'))).toEqual([]);
+  });
+
+  it('rejects GET and HEAD from an unlisted origin with crossOrigin "all", and every other unlisted actual request with them', () => {
+    const ids = byId(scenariosFor(all));
+    for (const id of ['guard.cross-site.get', 'guard.cross-site.head', 'origin.unlisted', 'origin.null']) {
+      expect(ids.get(id)!.expect.decision.reason, id).toBe('cross-origin-rejected');
+      expect(ids.get(id)!.title, id).toMatch(/403 before the app runs/);
+    }
+    expect(ids.get('guard.listed.get')!.expect.app).toEqual({ status: 200, body: 'ok' });
+    // preflights are CORS's to answer, guard or not
+    expect(ids.get('preflight.origin-unlisted')!.expect.decision.kind).toBe('preflight');
   });
 });
 

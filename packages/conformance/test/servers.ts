@@ -41,9 +41,11 @@ export function referenceLayer(options: CorsOptions): CorsLayer {
   return (req, res) => {
     const decision = policy.decide(factsFromNodeRequest(req));
     applyCorsHeaders(res, decision);
-    if (decision.kind !== 'preflight') return 'next';
-    res.statusCode = decision.status ?? 204;
-    res.end();
+    // answered here, never by the app: preflights and the origin guard's rejections
+    if (decision.status === undefined) return 'next';
+    res.statusCode = decision.status;
+    if (decision.body !== undefined) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end(decision.body);
     return 'handled';
   };
 }

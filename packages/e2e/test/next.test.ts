@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorsOptions } from '@corsica/core';
 import { STANDARD_POLICIES } from '@corsica/conformance';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { listen, send } from '@corsica/test-utils';
+import { ADAPTER_POLICIES, listen, send } from '@corsica/test-utils';
 import type { Started } from '@corsica/test-utils';
 import { launchEngine, missingEngine } from './support/browsers.js';
 import type { Engine, EngineName, Session } from './support/browsers.js';
@@ -77,7 +77,8 @@ async function startNext(policy: CorsOptions): Promise<Running> {
     if (child.exitCode !== null) throw new Error(`corsica test setup: next start exited (${child.exitCode}):\n${output}`);
     try {
       const res = await fetch(`${baseUrl}/proxied/ok`);
-      if (res.status === 200) break;
+      // 403: a guarded policy with `hosts` refuses this probe's 127.0.0.1 Host, with the app up
+      if (res.status === 200 || res.status === 403) break;
     } catch {
       // not listening yet
     }
@@ -125,14 +126,27 @@ const routesUnder = (prefix: string) => ({ ok: `${prefix}/ok`, error: `${prefix}
 // answer depends on the origin that 404 then lacks Vary: Origin (it is sent `Cache-Control:
 // private, no-store`, so shared caches do not keep it). The test below pins that behaviour, so
 // the skip goes when Next.js changes it.
-describeConformance('@corsica/next corsProxy in proxy.ts on Next.js 16 (next start)', shared, { routes: routesUnder('/proxied'), skip: ['route.not-found'], timeout: 10_000 });
+//
+// `next start` takes every request with `Upgrade: websocket` through its server's own upgrade
+// listener: it never reaches proxy.ts or a route handler (measured: the unlisted handshake is
+// held until the kit's time-out, the listed one is reset), so neither corsProxy nor withCors can
+// see a handshake (route handlers do not accept WebSockets). The guard's
+// handshake scenarios are skipped for both styles; the other guard scenarios run.
+const NEXT_NEVER_SEES_HANDSHAKES = 'guard.websocket.*';
+describeConformance('@corsica/next corsProxy in proxy.ts on Next.js 16 (next start)', shared, {
+  policies: ADAPTER_POLICIES,
+  routes: routesUnder('/proxied'),
+  skip: ['route.not-found', NEXT_NEVER_SEES_HANDSHAKES],
+  timeout: 10_000,
+});
 
 // A route handler answers only for its own path: Next's own 404 for a path without a route file,
 // and a preflight to such a path, never reach withCors, so they have no CORS headers. That is
 // what corsProxy is for.
 describeConformance('@corsica/next withCors route handlers on Next.js 16 (next start)', shared, {
+  policies: ADAPTER_POLICIES,
   routes: routesUnder('/handlers'),
-  skip: ['route.not-found', 'preflight.not-found-route'],
+  skip: ['route.not-found', 'preflight.not-found-route', NEXT_NEVER_SEES_HANDSHAKES],
   timeout: 10_000,
 });
 

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ALLOWED_ACTUAL_HEADERS, APP, EVIL, expectVary, mainOptions, preflight, send } from '@corsica/test-utils';
+import { ADAPTER_POLICIES, ALLOWED_ACTUAL_HEADERS, APP, EVIL, expectVary, mainOptions, preflight, send } from '@corsica/test-utils';
 import { startOnBun } from './serve.js';
 
-describeConformance('@corsica/elysia on Bun conformance', (options) => startOnBun('suite', options));
+describeConformance('@corsica/elysia on Bun conformance', (options) => startOnBun('suite', options), { policies: ADAPTER_POLICIES });
 
 describe('@corsica/elysia on Bun: every way Elysia answers keeps the CORS headers', () => {
   let served: Awaited<ReturnType<typeof startOnBun>>;

@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { describeConformance } from '@corsica/conformance/vitest';
 import type { CorsOptions } from '@corsica/core';
-import { startChildServer } from '@corsica/test-utils';
+import { ADAPTER_POLICIES, startChildServer } from '@corsica/test-utils';
 
 const BUN = fileURLToPath(new URL('../node_modules/.bin/bun', import.meta.url));
 const startOnBun = (options: CorsOptions) => startChildServer(BUN, ['--conditions=@corsica/source', 'test/bun-server.ts'], { cwd: fileURLToPath(new URL('..', import.meta.url)), env: { CORSICA_OPTIONS: JSON.stringify(options) } });
 
-describeConformance('@corsica/h3 on Bun conformance', startOnBun);
+describeConformance('@corsica/h3 on Bun conformance', startOnBun, { policies: ADAPTER_POLICIES });
 
 it('serves the kit from Bun, not Node', async () => {
   const server = await startOnBun({ origin: '*' });

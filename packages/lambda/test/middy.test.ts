@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { CorsOptions, Policy } from '@corsica/core';
 import { describeConformance } from '@corsica/conformance/vitest';
-import { ADMIN_SITE, ALLOWED_ACTUAL_HEADERS, APP, LOCAL_DEV, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeAdapter, describeDropIn, expectOptionRow, expectVary, putPreflight as put, send, serveLambda } from '@corsica/test-utils';
+import { ADAPTER_POLICIES, ADMIN_SITE, ALLOWED_ACTUAL_HEADERS, APP, LOCAL_DEV, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeAdapter, describeDropIn, expectOptionRow, expectVary, putPreflight as put, send, serveLambda } from '@corsica/test-utils';
 import type { LambdaService, OptionRow } from '@corsica/test-utils';
 import { cors } from '../src/middy.js';
 import type { MiddyCorsOptions } from '../src/middy.js';
@@ -29,7 +29,7 @@ for (const service of SERVICES) {
     },
     create: (options) => cors(options as CorsOptions),
   });
-  describeConformance(`@corsica/lambda/middy conformance (${service})`, (policy) => startMiddy(service, [cors(policy as CorsOptions), errorAnswer]));
+  describeConformance(`@corsica/lambda/middy conformance (${service})`, (policy) => startMiddy(service, [cors(policy as CorsOptions), errorAnswer]), { policies: ADAPTER_POLICIES });
 }
 
 describe('middy’s error path', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPolicy } from '@corsica/core';
-import { ALLOWED_ACTUAL_HEADERS, ALLOWED_PREFLIGHT_HEADERS, APP, describeAdapter, expectVary, mainOptions, preflight, send } from '@corsica/test-utils';
+import { ADAPTER_POLICIES, ALLOWED_ACTUAL_HEADERS, ALLOWED_PREFLIGHT_HEADERS, APP, describeAdapter, expectVary, mainOptions, preflight, send } from '@corsica/test-utils';
 import type { HeaderLine } from '@corsica/test-utils';
 import { describeConformance } from '@corsica/conformance/vitest';
 import { createCors, startGuarded, startNest, startNestPerRoute } from './apps.js';
@@ -9,7 +9,7 @@ import type { Platform } from './apps.js';
 for (const platform of ['express', 'fastify'] as const satisfies readonly Platform[]) {
   const label = `NestJS 12 on @nestjs/platform-${platform} with @corsica/${platform}`;
   describeAdapter(label, { start: startNest(platform), startPerRoute: startNestPerRoute(platform), create: (options) => createCors(platform, options) });
-  describeConformance(`${label}: conformance`, (policy) => startNest(platform)(policy));
+  describeConformance(`${label}: conformance`, (policy) => startNest(platform)(policy), { policies: ADAPTER_POLICIES });
 }
 
 const policy = createPolicy(mainOptions);

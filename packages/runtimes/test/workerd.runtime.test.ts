@@ -3,34 +3,15 @@
  * and one using the h3 adapter, each bundled with esbuild the way Wrangler does (ESM, browser-like platform, the
  * `workerd` condition) and served by the real `workerd serve`.
  */
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { beforeAll, expect } from 'vitest';
 import { describeRuntime } from './support/suite.js';
 import type { AdapterName } from './support/suite.js';
-import { FIXTURES_DIR, PACKAGE_DIR, startWorkerd } from './support/servers.js';
+import { bundleWorker, startWorkerd } from './support/servers.js';
 
 const bundles = new Map<AdapterName, { code: string; inputs: string[] }>();
 
-async function bundle(adapter: AdapterName): Promise<{ code: string; inputs: string[] }> {
-  const result = await build({
-    entryPoints: [join(FIXTURES_DIR, `worker-${adapter}.js`)],
-    absWorkingDir: PACKAGE_DIR,
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]?.text ?? '';
-  return { code, inputs: Object.keys(result.metafile.inputs) };
-}
-
 beforeAll(async () => {
-  for (const adapter of ['fetch', 'hono', 'h3'] as const) bundles.set(adapter, await bundle(adapter));
+  for (const adapter of ['fetch', 'hono', 'h3'] as const) bundles.set(adapter, await bundleWorker(`worker-${adapter}.js`));
 });
 
 describeRuntime({

@@ -30,3 +30,4 @@ export type { AdapterUnderTest, StartApp, TestApp } from './adapter-suite.js';
 export { ADMIN_SITE, LOCAL_DEV, NETLIFY_SITE, NO_OPTIONS_FIX, SITE, STRANGER, configErrorOf, describeDropIn, expectOptionRow, putPreflight, recordReports } from './dropin.js';
 export type { DropInFixture, OptionRow } from './dropin.js';
 export { acceptsConnections, freePort } from './net.js';
+export { ADAPTER_POLICIES } from './kit.js';

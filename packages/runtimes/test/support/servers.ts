@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { CorsOptions } from '@corsica/core';
 
 /** packages/runtimes, the working directory of every child (its node_modules resolve the packages). */
@@ -160,6 +161,28 @@ export async function spawnServer(command: string, args: readonly string[], env:
   }
 }
 
+/**
+ * Bundles a worker fixture the way Wrangler does (ESM, browser-like platform, the `workerd`
+ * condition), resolving the built packages from this package's node_modules. Returns the code and
+ * the files it holds (paths relative to this package).
+ */
+export async function bundleWorker(fixture: string): Promise<{ code: string; inputs: string[] }> {
+  const result = await build({
+    entryPoints: [join(FIXTURES_DIR, fixture)],
+    absWorkingDir: PACKAGE_DIR,
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.text ?? '';
+  return { code, inputs: Object.keys(result.metafile.inputs) };
+}
+
 /** Serializes a string as a Cap'n Proto text literal (JSON's escapes are a subset of its own). */
 function capnpText(value: string): string {
   return JSON.stringify(value);
@@ -202,7 +225,9 @@ export async function startWorkerd(bundle: string, policy: CorsOptions): Promise
   };
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT;
-  // workerd prints nothing when its socket is up: poll the app's own route until it answers
+  // workerd prints nothing when its socket is up: poll the app's own route until the worker
+  // answers (a guarded policy with `hosts` answers this probe's 127.0.0.1 Host 403, and that is
+  // the worker running too; a worker that failed to load answers 5xx)
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await close();
@@ -211,7 +236,7 @@ export async function startWorkerd(bundle: string, policy: CorsOptions): Promise
     try {
       const response = await fetch(`${baseUrl}/ok`, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
-      if (response.status === 200) break;
+      if (response.status === 200 || response.status === 403) break;
     } catch {
       // not listening yet
     }

@@ -1,10 +1,10 @@
 /**
- * One runtime's conformance suite: for each adapter and each standard policy, start the real
+ * One runtime's conformance suite: for each adapter and each standard and guarded policy, start the real
  * server, run every scenario of the kit over HTTP, and fail with the formatted failures. Prints
  * one summary line per runtime (`runtime bun: 566/566 scenarios passed`), or why it was skipped.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { STANDARD_POLICIES, formatResult, runConformance, scenariosFor } from '@corsica/conformance';
+import { GUARDED_POLICIES, STANDARD_POLICIES, formatResult, runConformance, scenariosFor } from '@corsica/conformance';
 import type { CorsOptions } from '@corsica/core';
 import { probe } from './servers.js';
 import type { RunningServer, RuntimeName } from './servers.js';
@@ -33,7 +33,8 @@ export function describeRuntime(suite: RuntimeSuite): void {
     });
     return;
   }
-  const policies = Object.entries(STANDARD_POLICIES);
+  // the guarded policies too: every runtime must answer the guard's 403s before the app
+  const policies = Object.entries({ ...STANDARD_POLICIES, ...GUARDED_POLICIES });
   const perAdapter = policies.reduce((sum, [, policy]) => sum + scenariosFor(policy).length, 0);
   const tally = { passed: 0, total: perAdapter * adapters.length };
   const byAdapter = new Map<AdapterName, number>(adapters.map((a) => [a, 0]));
