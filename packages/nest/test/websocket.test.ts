@@ -12,6 +12,8 @@ import { io as socketIoClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WS_PATH, startGateway, startTwoIoGateways } from './gateways.js';
+import { GuardedIoAdapter } from './recipe/guarded-io-adapter.js';
+import { GuardedWsAdapter } from './recipe/guarded-ws-adapter.js';
 import type { GatewayApp, Platform, StartOptions, Transport } from './gateways.js';
 
 const LISTED = 'https://app.example.com';
@@ -215,6 +217,16 @@ describe('two NestJS Socket.IO gateways on one server, the check in the options 
     for (const outcomes of connects) expect(new Set(outcomes).size).toBe(1);
     // ...and which, depends on an order nobody chose for security
     expect(new Set(connects.map((outcomes) => outcomes[0]))).toEqual(new Set([true, false]));
+  });
+});
+
+describe('the guarded adapters', () => {
+  it.each([
+    { name: 'GuardedWsAdapter', create: (p: typeof policy) => new GuardedWsAdapter(undefined as never, p) },
+    { name: 'GuardedIoAdapter', create: (p: typeof policy) => new GuardedIoAdapter(undefined as never, p) },
+  ])('$name refuses, when the app starts, a policy whose origin guard is off', ({ create }) => {
+    expect(() => create(createPolicy({ origin: [LISTED] }))).toThrow(/guard: \{\}/);
+    expect(() => create(policy)).not.toThrow();
   });
 });
 
