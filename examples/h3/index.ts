@@ -1,5 +1,5 @@
 // h3 v2 on Node (the same app runs on Bun and Deno): cors() with app.use(), before any route.
-// In Nitro v3, export the same cors(...) call from server/middleware/cors.ts instead.
+// In Nitro v3, export the same cors(...) call from middleware/cors.ts instead (Nuxt: server/middleware/cors.ts).
 import { H3, HTTPError, serve } from 'h3';
 import { cors } from '@corsica/h3';
 

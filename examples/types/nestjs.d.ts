@@ -7,12 +7,14 @@ declare module '@nestjs/common' {
   export function Controller(prefix?: string): ClassDecorator;
   export function Get(path?: string): MethodDecorator;
   export function Req(): ParameterDecorator;
+  export interface INestApplicationContext {}
 }
 
 declare module '@nestjs/core' {
   import type { RequestHandler } from 'express';
   export interface INestApplication {
     use(...handlers: RequestHandler[]): this;
+    useWebSocketAdapter(adapter: object): this;
     enableCors(options?: unknown): void;
     listen(port: number | string, hostname?: string): Promise<unknown>;
   }
@@ -29,8 +31,32 @@ declare module '@nestjs/platform-fastify' {
   }
   export interface NestFastifyApplication {
     register<Options>(plugin: FastifyPluginCallback<Options> | FastifyPluginAsync<Options>, options?: Options): Promise<this>;
+    useWebSocketAdapter(adapter: object): this;
     enableCors(options?: unknown): void;
     listen(port: number | string, hostname?: string): Promise<unknown>;
   }
   export function RouteConfig(config: Record<string, unknown>): MethodDecorator;
+}
+
+// The WebSocket adapters the guide subclasses, with the members it overrides
+declare module '@nestjs/platform-ws' {
+  export class WsAdapter {
+    constructor(app?: object);
+    create(port: number, options?: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string }): unknown;
+  }
+}
+
+declare module '@nestjs/platform-socket.io' {
+  import type { ServerOptions } from 'socket.io';
+  export class IoAdapter {
+    constructor(app?: object);
+    createIOServer(port: number, options?: ServerOptions): unknown;
+  }
+}
+
+declare module 'socket.io' {
+  export interface ServerOptions {
+    path: string;
+    allowRequest?: (req: import('node:http').IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => void;
+  }
 }

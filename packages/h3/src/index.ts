@@ -67,15 +67,25 @@ async function answer(event: H3Event, next: () => unknown, decision: Decision | 
   } catch (error) {
     // h3 builds its JSON error answer with errHeaders, and a value config.onError returns
     // instead with event.res.headers
-    applyCorsHeaders(event.res.errHeaders, decision);
-    applyCorsHeaders(event.res.headers, decision);
+    const errHeaders = errorHeaders(event);
+    applyCorsHeaders(errHeaders, decision);
+    if (errHeaders !== event.res.headers) applyCorsHeaders(event.res.headers, decision);
     throw error;
   }
   if (result instanceof Response) return withCorsHeaders(result, decision);
   // h3 merges event.res.headers into the Response it builds from a returned value, and
   // errHeaders into its 404; only the one it will read is written
-  applyCorsHeaders(result === NOT_FOUND ? event.res.errHeaders : event.res.headers, decision);
+  applyCorsHeaders(result === NOT_FOUND ? errorHeaders(event) : event.res.headers, decision);
   return result;
+}
+
+/**
+ * The headers h3 puts on its error answers: `event.res.errHeaders`. The h3 2.0.1 release
+ * candidates that Nitro 3.0.0 ships have none; there, Nitro's error handler answers errors and
+ * 404s with a Response into which h3 merges `event.res.headers`.
+ */
+function errorHeaders(event: H3Event): Headers {
+  return (event.res as { errHeaders?: Headers }).errHeaders ?? event.res.headers;
 }
 
 export { applyCorsHeaders, createPolicy } from '@corsica/core';
