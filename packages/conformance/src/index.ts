@@ -6,7 +6,7 @@
  * @module
  */
 export { browserCheck, combinedHeader, parseListHeader } from './browser.js';
-export { BROWSER_ENGINES, ENGINE_FACTS, preflightCacheSeconds } from './engines.js';
+export { BROWSER_ENGINES, ENGINE_FACTS, ENGINES_MEASURED, preflightCacheSeconds } from './engines.js';
 export type { BrowserEngine, EngineFacts, ThirdPartyCookies } from './engines.js';
 export { send } from './http.js';
 export { consoleMessage, needsPreflight, predictFetch } from './predict.js';

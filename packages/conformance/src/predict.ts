@@ -21,12 +21,21 @@ export interface FetchCall {
   readonly headers: readonly string[];
   /** `credentials: 'include'`. */
   readonly credentials: boolean;
+  /**
+   * Preflight even a safelisted call: the Fetch standard's use-CORS-preflight flag, which an
+   * `XMLHttpRequest` with upload listeners sets.
+   * @see https://fetch.spec.whatwg.org/#use-cors-preflight-flag
+   */
+  readonly forcePreflight?: boolean;
 }
 
 /** What one engine does with a call, step by step. */
 export interface FetchPrediction {
   readonly engine: BrowserEngine;
-  /** Whether the page gets the response. */
+  /**
+   * Whether the page gets the response: false too when the request's answer was not given (only
+   * the preflight was judged; see `preflight` and `actual`).
+   */
   readonly allowed: boolean;
   /** The preflight's verdict, when the call needs one. */
   readonly preflight?: BrowserVerdict;
@@ -51,8 +60,8 @@ const SAFELISTED = new Set(['GET', 'HEAD', 'POST']);
  * that is not CORS-safelisted.
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch
  */
-export function needsPreflight(call: Pick<FetchCall, 'method' | 'headers'>): boolean {
-  return !SAFELISTED.has(call.method) || call.headers.length > 0;
+export function needsPreflight(call: Pick<FetchCall, 'method' | 'headers' | 'forcePreflight'>): boolean {
+  return call.forcePreflight === true || !SAFELISTED.has(call.method) || call.headers.length > 0;
 }
 
 const curly = (text: string): string => text.replace(/'([^']*)'/g, '\u2018$1\u2019');
