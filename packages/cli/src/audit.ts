@@ -748,7 +748,7 @@ export function formatAuditReport(report: AuditReport): string {
   if (report.engines.calls.length > 0) {
     const names = report.engines.names;
     out.push('');
-    out.push(`What ${names.length === BROWSER_ENGINES.length ? 'each browser engine' : names.join(', ')} does with these answers (${report.engines.source}):`);
+    out.push(`What ${names.length === BROWSER_ENGINES.length ? 'each browser engine' : names.join(', ')} does with these answers, predicted by the ${report.engines.source}:`);
     out.push(...formatPredictions(report.engines.calls, '  '));
   }
   const count = (s: Severity): number => report.findings.filter((f) => f.severity === s).length;

@@ -48,7 +48,7 @@ const USAGE = `corsica: explain, audit and export CORS policies (Corsica)
 
 Usage:
   corsica explain --policy FILE --origin ORIGIN [--method M] [--headers H] [--credentials] [--json]
-  corsica explain --url URL --origin ORIGIN [--method M] [--headers H] [--credentials] [--engine E] [--json]
+  corsica explain --url URL --origin ORIGIN [--method M] [--headers H] [--credentials] [--engine E] [--send] [--json]
   corsica audit URL [--origin ORIGIN ...] [--credentials] [--engine E] [--timeout MS] [--json]
   corsica export nginx --policy FILE [--out FILE] [--name NAME]
   corsica export apache --policy FILE [--out FILE]

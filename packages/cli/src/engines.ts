@@ -54,7 +54,7 @@ export interface CallPrediction {
 }
 
 /** Where the engine facts come from, quoted under every prediction. */
-export const ENGINE_SOURCE = `the conformance kit's engine model (@corsica/conformance), backed by the engine matrix of packages/e2e, measured ${ENGINES_MEASURED.date} in ${ENGINES_MEASURED.builds}`;
+export const ENGINE_SOURCE = `engine model of @corsica/conformance, backed by the engine matrix of packages/e2e, measured ${ENGINES_MEASURED.date} in ${ENGINES_MEASURED.builds}`;
 
 const AUTH_NOTE_START = ' lets Access-Control-Allow-Headers: * cover Authorization';
 
@@ -111,10 +111,12 @@ function outcome(r: FetchPrediction, preflighted: boolean): string {
 
 /**
  * Renders predictions for a terminal: per call, the engines that behave alike on one line, each
- * blocked engine's console message, each engine's own notes, then the notes all share.
+ * blocked engine's console message, each engine's own notes (each said once, at its first call),
+ * then the notes all share.
  */
 export function formatPredictions(calls: readonly CallPrediction[], indent = ''): string[] {
   const out: string[] = [];
+  const said = new Set<string>();
   for (const c of calls) {
     const preflighted = needsPreflight(c.call);
     out.push(`${indent}${c.title}  [${c.id}]`);
@@ -128,7 +130,11 @@ export function formatPredictions(calls: readonly CallPrediction[], indent = '')
     for (const [line, engines] of groups) out.push(`${indent}  ${engines.join(', ').padEnd(width)}  ${line}`);
     for (const r of c.results) {
       if (r.console !== undefined) out.push(`${indent}  ${r.engine} console: ${r.console}`);
-      for (const n of ownNotes(r)) out.push(`${indent}  ${r.engine}: ${n}`);
+      for (const n of ownNotes(r)) {
+        const line = `${r.engine}: ${n}`;
+        if (!said.has(line)) out.push(`${indent}  ${line}`);
+        said.add(line);
+      }
     }
     if (c.standard.allowed !== c.results.every((r) => r.allowed) || c.notes.length > 0) {
       out.push(`${indent}  Fetch standard: ${c.standard.allowed ? 'the page reads the response' : c.notes.length > 0 ? 'blocked (see the note)' : `blocked (${c.standard.failure})`}`);

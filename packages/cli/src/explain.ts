@@ -311,6 +311,6 @@ export function formatExplainUrl(result: ExplainUrlResult): string {
   } else if (blockedIn.length === 0) out.push(`Result: the page gets the response (${allowedIn.join(', ')}).`);
   else if (allowedIn.length === 0) out.push(`Result: the browser blocks the request (${blockedIn.join(', ')}).`);
   else out.push(`Result: the engines disagree: the page gets the response in ${allowedIn.join(', ')}; ${blockedIn.join(', ')} ${blockedIn.length === 1 ? 'blocks' : 'block'} it.`);
-  out.push(`(${ENGINE_SOURCE}.)`);
+  out.push(`Predicted by the ${ENGINE_SOURCE}.`);
   return `${out.join('\n')}\n`;
 }
