@@ -90,7 +90,8 @@ how long the preflight is cached, and the console message when blocked, from the
 @corsica/conformance (measured in Chromium 156, Firefox 153 ESR and WebKitGTK 2.50, 2026-12-02).
 Where an engine departs from the Fetch standard (Access-Control-Allow-Headers: * covering
 Authorization without credentials, which all three allow), the standard's verdict is printed too.
-A method other than GET or HEAD is only preflighted unless --send is given.
+A method other than GET or HEAD may change things on the server: without --send only its
+preflight is sent, and a POST that needs none is refused (exit 2).
 
 Options:
   --policy FILE      JSON options, or a .js/.mjs/.cjs/.ts module default-exporting options or a

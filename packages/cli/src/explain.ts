@@ -233,6 +233,10 @@ export async function explainUrl(input: ExplainUrlInput): Promise<ExplainUrlResu
     }
   }
   if (method !== 'GET' && method !== 'HEAD' && input.send !== true) {
+    // nothing to judge without the request itself: no preflight came first
+    if (preflight === undefined) {
+      throw new ExplainUrlError(`corsica: a ${method} without a preflight is judged on its own answer only, and sending it may change things on the server; pass --send to send it (without a body).`);
+    }
     const notSent = `the ${method} itself was not sent: it may change things on the server (pass --send to send it, without a body)`;
     const prediction = predictCall('engines.call', describeCall(call), call, preflight === undefined ? {} : { preflight: preflight.response }, engines, preflight === undefined ? [] : [preflight.sent]);
     return { preflightReason: reasons.length > 0 ? reasons.join(', and ') : undefined, ...(preflight === undefined ? {} : { preflight }), notSent, prediction, allowed: false };

@@ -203,12 +203,17 @@ describe('corsica explain --url (no --policy) against a live server', () => {
     expect(result.stdout).toMatch(/WebKit \(Safari\):\n(?:.*\n)*? {2}preflight cached 600 s/);
   });
 
-  it('sends only the preflight of a DELETE unless --send is given', async () => {
+  it('sends only the preflight of a DELETE unless --send is given, and nothing for a simple POST without it', async () => {
     seen.length = 0;
     const held = await explain(open.baseUrl, ['--method', 'delete']);
     expect(held.code).toBe(0);
     expect(seen.map((s) => s.method)).toEqual(['OPTIONS']);
     expect(held.stdout).toContain('the DELETE itself was not sent');
+    seen.length = 0;
+    const post = await explain(open.baseUrl, ['--method', 'POST']);
+    expect(post.code).toBe(2);
+    expect(post.stderr).toContain('pass --send');
+    expect(seen).toEqual([]);
     seen.length = 0;
     const sent = await explain(open.baseUrl, ['--method', 'delete', '--send']);
     expect(sent.code).toBe(0);
