@@ -3,10 +3,9 @@
  * a fixed request budget, and reports findings with a severity and a fix.
  * @module
  */
-import { combinedHeader, send } from '@corsica/conformance';
+import { BROWSER_ENGINES, combinedHeader, send } from '@corsica/conformance';
 import type { HeaderLine, ScenarioResponse } from '@corsica/conformance';
 import { MAX_AGE_CAPS } from '@corsica/core/adapter';
-import { BROWSER_ENGINES } from '@corsica/conformance';
 import { ENGINE_SOURCE, formatPredictions, predictCall } from './engines.js';
 import type { BrowserEngine, CallPrediction } from './engines.js';
 
@@ -402,6 +401,13 @@ function layers(ctx: LayerContext): Finding[] {
  * preflight status and `Access-Control-Max-Age` for an expected origin; doubled CORS layers (the
  * same CORS header twice, preflights answered in front of the app with another policy, every
  * OPTIONS intercepted, `Vary: Origin` lost between layers), with the layer to remove.
+ *
+ * Then, for each engine in `options.engines` (default Chromium, Firefox and WebKit), what that
+ * engine does with the answers, through the conformance kit's model (`predictFetch`): a GET from
+ * each expected origin, a GET carrying `Authorization` (one preflight asks for it: all three
+ * engines let `Access-Control-Allow-Headers: *` cover it without credentials, the Fetch standard
+ * does not, and `preflight.authorization-wildcard` says so), and each engine's preflight cache
+ * lifetime (`report.engines`).
  *
  * @example
  * ```ts

@@ -123,7 +123,8 @@ const AUDIT_HELP = `Usage: corsica audit URL [options]
 Probes URL the way CORS scanners do, and further: arbitrary and null origins, look-alikes of each
 expected origin (suffix, prefix, substring, unescaped dot, http downgrade, other port, odd host
 characters, subdomain), "*" with credentials, reflected request headers and methods, Vary: Origin,
-CORS headers on refused preflights, preflight status and Max-Age, and doubled CORS layers (a
+CORS headers on refused preflights, preflight status and Max-Age, Authorization allowed only by
+"*" (preflight.authorization-wildcard), and doubled CORS layers (a
 proxy and the app both answering: the same header twice, preflights answered in front of the app
 with another policy, Vary lost between layers), saying which layer to remove. Works on any server.
 
