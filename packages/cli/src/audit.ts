@@ -3,9 +3,11 @@
  * a fixed request budget, and reports findings with a severity and a fix.
  * @module
  */
-import { combinedHeader, send } from '@corsica/conformance';
+import { BROWSER_ENGINES, combinedHeader, send } from '@corsica/conformance';
 import type { HeaderLine, ScenarioResponse } from '@corsica/conformance';
 import { MAX_AGE_CAPS } from '@corsica/core/adapter';
+import { ENGINE_SOURCE, formatPredictions, predictCall } from './engines.js';
+import type { BrowserEngine, CallPrediction } from './engines.js';
 
 /** How bad a finding is: high and medium make `corsica audit` exit 1. */
 export type Severity = 'high' | 'medium' | 'low' | 'info';
@@ -35,6 +37,18 @@ export interface AuditOptions {
   readonly timeout?: number;
   /** Requests in flight at once. Default 4. */
   readonly concurrency?: number;
+  /** The engines whose behaviour is predicted from the answers. Default all three. */
+  readonly engines?: readonly BrowserEngine[];
+}
+
+/** What browser engines do with the answers the audit got (`AuditReport.engines`). */
+export interface AuditEngines {
+  /** The engines predicted, in a stable order. */
+  readonly names: readonly BrowserEngine[];
+  /** Where the model's facts come from, with the date they were measured. */
+  readonly source: string;
+  /** One entry per call a page would make, judged on the answers to the audit's own requests. */
+  readonly calls: readonly CallPrediction[];
 }
 
 /** The outcome of an audit. */
@@ -46,6 +60,8 @@ export interface AuditReport {
   readonly origins: readonly string[];
   /** Findings, most severe first. */
   readonly findings: readonly Finding[];
+  /** What each browser engine does with the server's answers. */
+  readonly engines: AuditEngines;
   /** 1 when a finding is high or medium, else 0. */
   readonly exitCode: 0 | 1;
 }
@@ -53,7 +69,7 @@ export interface AuditReport {
 /** The request budget of one audit: the plan never grows beyond it, whatever the options. */
 export const MAX_AUDIT_REQUESTS = 60;
 /** Requests that do not depend on the expected origins. */
-const FIXED_PROBES = 7;
+const FIXED_PROBES = 8;
 /** Requests per expected origin: one GET, one preflight, ten look-alikes. */
 const PER_ORIGIN_PROBES = 12;
 /** Expected origins probed within the budget. */
@@ -178,7 +194,8 @@ function describeSent(path: string, probe: Probe): string {
   return parts.join('  ');
 }
 
-function describeGot(res: ScenarioResponse): string {
+/** A response on one line: status and the CORS headers, shortened (ACAO, ACAH...) and made printable. */
+export function describeGot(res: ScenarioResponse): string {
   if (res.status === 0) return `no response (${res.error ?? 'closed'})`;
   const parts: string[] = [];
   for (const name of Object.keys(SHORT)) {
@@ -385,6 +402,13 @@ function layers(ctx: LayerContext): Finding[] {
  * same CORS header twice, preflights answered in front of the app with another policy, every
  * OPTIONS intercepted, `Vary: Origin` lost between layers), with the layer to remove.
  *
+ * Then, for each engine in `options.engines` (default Chromium, Firefox and WebKit), what that
+ * engine does with the answers, through the conformance kit's model (`predictFetch`): a GET from
+ * each expected origin, a GET carrying `Authorization` (one preflight asks for it: all three
+ * engines let `Access-Control-Allow-Headers: *` cover it without credentials, the Fetch standard
+ * does not, and `preflight.authorization-wildcard` says so), and each engine's preflight cache
+ * lifetime (`report.engines`).
+ *
  * @example
  * ```ts
  * import { audit, formatAuditReport } from '@corsica/cli';
@@ -440,7 +464,11 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
   // an OPTIONS that is not a preflight (no Access-Control-Request-Method) belongs to the app: it shows
   // whether the app can be reached with OPTIONS at all, to tell who answers the preflights
   const plainOptions: Probe = { key: 'options', method: 'OPTIONS', origin: asker };
-  probes.push(acrh, acrm, plainOptions);
+  // what a page sending a token gets: browsers let "Access-Control-Allow-Headers: *" cover it, the
+  // standard does not. Without expected origins, asked for an arbitrary site (a third party's view)
+  const tokenAsker = expected[0] ?? EVIL;
+  const authorization: Probe = { key: 'authorization', method: 'OPTIONS', origin: tokenAsker, requestMethod: 'GET', requestHeaders: 'authorization' };
+  probes.push(acrh, acrm, plainOptions, authorization);
   const perOrigin: { origin: string; get: Probe; preflight: Probe; lookAlikes: { probe: Probe; like: LookAlike }[] }[] = [];
   // without expected origins, look-alikes of the server's own origin stand in (as scanners do)
   for (const origin of expected.length > 0 ? expected : [target.origin]) {
@@ -625,6 +653,44 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
     }
   }
 
+  // --- Authorization allowed only by "*": browsers let it today, the Fetch standard does not
+  const engineNames = options.engines === undefined || options.engines.length === 0 ? [...BROWSER_ENGINES] : BROWSER_ENGINES.filter((e) => options.engines!.includes(e));
+  const calls: CallPrediction[] = [];
+  const credentialsWord = credentialsExpected ? 'with credentials' : 'no credentials';
+  const authRes = got(authorization);
+  const tokenGet = expected.length > 0 ? perOrigin[0]!.get : evil;
+  if (authRes !== undefined) {
+    const call = { origin: tokenAsker, url: target.href, method: 'GET', headers: ['Authorization'], credentials: credentialsExpected };
+    const actual = got(tokenGet);
+    const prediction = predictCall(
+      'engines.authorization',
+      `GET with Authorization from ${tokenAsker}${expected.length > 0 ? '' : ' (any site)'}, ${credentialsWord}`,
+      call,
+      { preflight: authRes, ...(actual === undefined ? {} : { actual }) },
+      engineNames,
+      [describeSent(path, authorization), describeSent(path, tokenGet)],
+    );
+    calls.push(prediction);
+    if (prediction.notes.length > 0) {
+      add('low', 'preflight.authorization-wildcard', `Authorization is allowed only by Access-Control-Allow-Headers "*": Chromium, Firefox and WebKit accept that without credentials today (measured), but the Fetch standard says "*" never covers Authorization (whatwg/fetch#1919), so a browser that follows it blocks every request with a token.`, authorization, authRes, 'List Authorization by name in Access-Control-Allow-Headers (e.g. "Authorization, Content-Type"), keeping "*" if you want it for the rest.');
+    }
+  }
+  for (const o of expected.length > 0 ? perOrigin : []) {
+    const res = got(o.get);
+    if (res === undefined) continue;
+    const call = { origin: o.origin, url: target.href, method: 'GET', headers: [], credentials: credentialsExpected };
+    calls.push(predictCall('engines.get', `GET from ${o.origin}, ${credentialsWord}`, call, { actual: res }, engineNames, [describeSent(path, o.get)]));
+  }
+  // how long each engine keeps a passed preflight, judged on the audit's own preflight (the
+  // safelisted GET, as an XMLHttpRequest with upload listeners asks it)
+  for (const o of expected.length > 0 ? perOrigin : []) {
+    const pre = got(o.preflight);
+    const maxAge = pre === undefined ? undefined : header(pre, 'access-control-max-age');
+    if (pre === undefined || maxAge === undefined) continue;
+    const call = { origin: o.origin, url: target.href, method: 'GET', headers: [], credentials: credentialsExpected, forcePreflight: true };
+    calls.push(predictCall('engines.preflight-cache', `a preflight from ${o.origin} with Access-Control-Max-Age ${printable(maxAge, 20)}: how long each engine caches it`, call, { preflight: pre }, engineNames, [describeSent(path, o.preflight)]));
+  }
+
   // --- observations
   const errors = all.filter((p) => got(p)!.status >= 500);
   const baseRes = got(base);
@@ -652,7 +718,7 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
 
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const exitCode = findings.some((f) => f.severity === 'high' || f.severity === 'medium') ? 1 : 0;
-  return { url: target.href, requests: plan.length, origins: perOrigin.map((o) => o.origin), findings, exitCode };
+  return { url: target.href, requests: plan.length, origins: perOrigin.map((o) => o.origin), findings, engines: { names: engineNames, source: ENGINE_SOURCE, calls }, exitCode };
 }
 
 /**
@@ -667,7 +733,7 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
 export function formatAuditReport(report: AuditReport): string {
   const out: string[] = [
     `corsica audit ${report.url}`,
-    `${report.requests} requests: an arbitrary origin, null, look-alikes of ${report.origins.join(', ')}, preflights (refused origin, x-evil-header, PROPFIND), an OPTIONS that is not one.`,
+    `${report.requests} requests: an arbitrary origin, null, look-alikes of ${report.origins.join(', ')}, preflights (refused origin, x-evil-header, PROPFIND, authorization), an OPTIONS that is not one.`,
     '',
   ];
   if (report.findings.length === 0) {
@@ -684,6 +750,12 @@ export function formatAuditReport(report: AuditReport): string {
       out.push(`${indent}${f.title}`);
       out.push(`${indent}fix: ${f.fix}`);
     });
+  }
+  if (report.engines.calls.length > 0) {
+    const names = report.engines.names;
+    out.push('');
+    out.push(`What ${names.length === BROWSER_ENGINES.length ? 'each browser engine' : names.join(', ')} does with these answers, predicted by the ${report.engines.source}:`);
+    out.push(...formatPredictions(report.engines.calls, '  '));
   }
   const count = (s: Severity): number => report.findings.filter((f) => f.severity === s).length;
   out.push('');

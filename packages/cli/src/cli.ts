@@ -9,7 +9,10 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import type { ConfigProblem } from '@corsica/core';
 import { AuditUsageError, DEFAULT_AUDIT_CONCURRENCY, DEFAULT_AUDIT_TIMEOUT, MAX_AUDIT_ORIGINS, MAX_AUDIT_REQUESTS, audit, formatAuditReport } from './audit.js';
-import { explainRequest } from './explain.js';
+import { BROWSER_ENGINES } from '@corsica/conformance';
+import { parseEngines } from './engines.js';
+import { ExplainUrlError, explainRequest, explainUrl, formatExplainUrl } from './explain.js';
+import type { ExplainUrlResult } from './explain.js';
 import { PolicyFileError, isConfigError, loadPolicyFile } from './load.js';
 import { NginxExportError, exportNginx } from './nginx.js';
 import { exportApache } from './apache.js';
@@ -45,7 +48,8 @@ const USAGE = `corsica: explain, audit and export CORS policies (Corsica)
 
 Usage:
   corsica explain --policy FILE --origin ORIGIN [--method M] [--headers H] [--credentials] [--json]
-  corsica audit URL [--origin ORIGIN ...] [--credentials] [--timeout MS] [--json]
+  corsica explain --url URL --origin ORIGIN [--method M] [--headers H] [--credentials] [--engine E] [--send] [--json]
+  corsica audit URL [--origin ORIGIN ...] [--credentials] [--engine E] [--timeout MS] [--json]
   corsica export nginx --policy FILE [--out FILE] [--name NAME]
   corsica export apache --policy FILE [--out FILE]
   corsica export caddy --policy FILE [--out FILE]
@@ -71,10 +75,23 @@ Exit codes: 0 fine, 1 findings, 2 usage or configuration error.
 `;
 
 const EXPLAIN_HELP = `Usage: corsica explain --policy FILE --origin ORIGIN [options]
+       corsica explain --url URL --origin ORIGIN [options]
 
-Explains what the policy in FILE decides for a fetch() from a page on ORIGIN: the request the
-browser sends (a preflight first when the method is not GET/HEAD/POST or --headers are set),
-each check, the headers sent back, and what the browser does next, in the words of its console.
+With --policy: explains what the policy in FILE decides for a fetch() from a page on ORIGIN: the
+request the browser sends (a preflight first when the method is not GET/HEAD/POST or --headers
+are set), each check, the headers sent back, and what the browser does next, in the words of its
+console.
+
+With --url and no --policy: probes the live URL, whatever serves it, as the browser would for that
+fetch(): the preflight when one is needed, then the request itself (with Origin only: no cookies,
+body or header values; no redirect followed; ${DEFAULT_AUDIT_TIMEOUT} ms time-out each). Then, for each engine
+(--engine, default all three), each check of the browser's CORS check on the server's answers,
+how long the preflight is cached, and the console message when blocked, from the engine model of
+@corsica/conformance (measured in Chromium 156, Firefox 153 ESR and WebKitGTK 2.50, 2026-12-02).
+Where an engine departs from the Fetch standard (Access-Control-Allow-Headers: * covering
+Authorization without credentials, which all three allow), the standard's verdict is printed too.
+A method other than GET or HEAD may change things on the server: without --send only its
+preflight is sent, and a POST that needs none is refused (exit 2).
 
 Options:
   --policy FILE      JSON options, or a .js/.mjs/.cjs/.ts module default-exporting options or a
@@ -85,13 +102,20 @@ Options:
   --headers H        Comma-separated request headers the page sets that are not CORS-safelisted
                      (e.g. "Content-Type,Authorization" for a JSON call with a token).
   --credentials      The page sends cookies (credentials: 'include').
-  --engine E         chromium (default), firefox or webkit (Safari): whose console message to quote.
-  --url URL          The URL fetched, quoted in the console message.
-  --json             Print { decision, explanation, ... } as JSON.
+  --engine E         With --policy: chromium (default), firefox or webkit (Safari), whose console
+                     message to quote. With a live --url: chromium, firefox, webkit or all (default).
+  --url URL          With --policy: the URL fetched, quoted in the console message. Without: the
+                     live URL to probe.
+  --send             Live URL only: also send a POST, PUT, DELETE... itself (without a body) after
+                     its preflight passes; without it, only the preflight is sent for them.
+  --timeout MS       Live URL only: per-request time-out in milliseconds (default ${DEFAULT_AUDIT_TIMEOUT}).
+  --json             Print { decision, explanation, ... } as JSON (a live URL: the requests sent,
+                     the answers and the per-engine predictions).
   -h, --help         Show this help.
 
-Exit: 0 the page gets the response, 1 the browser blocks it, 2 usage or invalid policy (every
-problem is listed with its fix).
+Exit: 0 the page gets the response (a live URL: in every engine asked for, or the preflight
+passes and the request itself was not sent), 1 the browser blocks it (in any engine asked for),
+2 usage, invalid policy (every problem is listed with its fix) or no answer from the URL.
 `;
 
 const AUDIT_HELP = `Usage: corsica audit URL [options]
@@ -99,7 +123,8 @@ const AUDIT_HELP = `Usage: corsica audit URL [options]
 Probes URL the way CORS scanners do, and further: arbitrary and null origins, look-alikes of each
 expected origin (suffix, prefix, substring, unescaped dot, http downgrade, other port, odd host
 characters, subdomain), "*" with credentials, reflected request headers and methods, Vary: Origin,
-CORS headers on refused preflights, preflight status and Max-Age, and doubled CORS layers (a
+CORS headers on refused preflights, preflight status and Max-Age, Authorization allowed only by
+"*" (preflight.authorization-wildcard), and doubled CORS layers (a
 proxy and the app both answering: the same header twice, preflights answered in front of the app
 with another policy, Vary lost between layers), saying which layer to remove. Works on any server.
 
@@ -110,9 +135,22 @@ Options:
   --origin ORIGIN    An origin that should be let in (repeatable, up to ${MAX_AUDIT_ORIGINS} are probed).
                      Without it, look-alikes of the URL's own origin are probed.
   --credentials      The site expects cookies from those origins.
+  --engine E         chromium, firefox, webkit or all (default): whose behaviour to predict
+                     from the answers (see below).
   --timeout MS       Per-request time-out in milliseconds (default ${DEFAULT_AUDIT_TIMEOUT}).
   --json             Print the report as JSON.
   -h, --help         Show this help.
+
+Engines: after the findings, what Chromium, Firefox and WebKit each do with the answers the
+server gave, from the engine model of @corsica/conformance (measured in the real engines by
+packages/e2e: Chromium 156, Firefox 153 ESR, WebKitGTK 2.50, 2026-12-02): a GET from each
+--origin, a GET carrying Authorization (its preflight is one of the requests above), and how long
+each engine caches a preflight (Max-Age caps: Chromium 7200 s and WebKit 600 s measured,
+Firefox 86400 s as MDN documents it).
+Engines that behave alike share a line; a blocked engine's console message is quoted; where an
+engine departs from the Fetch standard (Access-Control-Allow-Headers: * covering Authorization
+without credentials, allowed by all three), the standard's verdict is printed too. --json has
+them under "engines".
 
 Severities: high (any site can read responses with the user's cookies), medium (the allowlist is
 bypassable, or caches can mix origins), low (broken or risky, not exploitable as is), info.
@@ -244,6 +282,8 @@ async function explainCommand(args: readonly string[], cwd: string, io: Required
       credentials: { type: 'boolean' },
       engine: { type: 'string' },
       url: { type: 'string' },
+      send: { type: 'boolean' },
+      timeout: { type: 'string' },
       json: { type: 'boolean' },
     },
     EXPLAIN_HELP,
@@ -253,6 +293,10 @@ async function explainCommand(args: readonly string[], cwd: string, io: Required
     return EXIT.ok;
   }
   const origin = requireString(values, 'origin', EXPLAIN_HELP, 'https://app.example.com');
+  if (values.policy === undefined && typeof values.url === 'string') return explainUrlCommand(values, origin, io);
+  if (values.send !== undefined || values.timeout !== undefined) {
+    throw new UsageError(`corsica: --${values.send !== undefined ? 'send' : 'timeout'} applies to a live URL only (--url without --policy).`, EXPLAIN_HELP);
+  }
   const engine = values.engine;
   if (engine !== undefined && engine !== 'chromium' && engine !== 'firefox' && engine !== 'webkit') {
     throw new UsageError(`corsica: --engine must be chromium, firefox or webkit, got ${JSON.stringify(engine)}.`, EXPLAIN_HELP);
@@ -311,6 +355,44 @@ async function explainCommand(args: readonly string[], cwd: string, io: Required
   return result.allowed ? EXIT.ok : EXIT.findings;
 }
 
+/** `explain --url` without `--policy`: probe the live URL and predict each engine. */
+async function explainUrlCommand(values: Values, origin: string, io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
+  const engines = typeof values.engine === 'string' ? parseEngines(values.engine) : [...BROWSER_ENGINES];
+  if (engines === undefined) throw new UsageError(`corsica: --engine must be chromium, firefox, webkit or all, got ${JSON.stringify(values.engine)}.`, EXPLAIN_HELP);
+  if (values.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(values.method))) {
+    throw new UsageError(`corsica: --method ${JSON.stringify(values.method)} is not an HTTP method; write e.g. --method PUT.`, EXPLAIN_HELP);
+  }
+  let timeout = DEFAULT_AUDIT_TIMEOUT;
+  if (values.timeout !== undefined) {
+    timeout = Number(values.timeout);
+    if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`corsica: --timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}.`, EXPLAIN_HELP);
+  }
+  let result: ExplainUrlResult;
+  try {
+    result = await explainUrl({
+      url: String(values.url),
+      origin,
+      ...(typeof values.method === 'string' ? { method: values.method } : {}),
+      headers: ((values.headers as string[] | undefined) ?? []).flatMap((h) => h.split(',')),
+      credentials: values.credentials === true,
+      engines,
+      timeout,
+      send: values.send === true,
+    });
+  } catch (error) {
+    if (error instanceof ExplainUrlError) {
+      io.stderr(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatExplainUrl(result));
+  if (result.allowed) return EXIT.ok;
+  // the request itself held back (--send not given) after a preflight every engine passes: nothing was blocked
+  const preflightOnly = result.notSent !== undefined && result.prediction.results.every((r) => r.preflight === undefined || r.preflight.allowed);
+  return preflightOnly ? EXIT.ok : EXIT.findings;
+}
+
 async function auditCommand(args: readonly string[], io: Required<Omit<CliIO, 'cwd'>>): Promise<number> {
   const { values, positionals } = parse(
     args,
@@ -318,6 +400,7 @@ async function auditCommand(args: readonly string[], io: Required<Omit<CliIO, 'c
       origin: { type: 'string', multiple: true },
       credentials: { type: 'boolean' },
       timeout: { type: 'string' },
+      engine: { type: 'string' },
       json: { type: 'boolean' },
     },
     AUDIT_HELP,
@@ -335,11 +418,14 @@ async function auditCommand(args: readonly string[], io: Required<Omit<CliIO, 'c
     timeout = Number(values.timeout);
     if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`corsica: --timeout must be a positive number of milliseconds, got ${JSON.stringify(values.timeout)}.`, AUDIT_HELP);
   }
+  const engines = typeof values.engine === 'string' ? parseEngines(values.engine) : [...BROWSER_ENGINES];
+  if (engines === undefined) throw new UsageError(`corsica: --engine must be chromium, firefox, webkit or all, got ${JSON.stringify(values.engine)}.`, AUDIT_HELP);
   try {
     const report = await audit(positionals[0]!, {
       origins: (values.origin as string[] | undefined) ?? [],
       credentials: values.credentials === true,
       timeout,
+      engines,
     });
     io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatAuditReport(report));
     return report.exitCode;

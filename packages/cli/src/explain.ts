@@ -3,7 +3,12 @@
  * of it, in the words of `policy.explain`.
  * @module
  */
+import { BROWSER_ENGINES, ENGINE_FACTS, browserCheck, send } from '@corsica/conformance';
+import type { BrowserVerdict, FetchPrediction, HeaderLine, ScenarioResponse } from '@corsica/conformance';
 import type { Decision, ExplainContext, Policy, RequestFacts } from '@corsica/core';
+import { DEFAULT_AUDIT_TIMEOUT, describeGot } from './audit.js';
+import { ENGINE_SOURCE, predictCall } from './engines.js';
+import type { BrowserEngine, CallPrediction } from './engines.js';
 
 /** The `fetch()` call to explain, as a page would make it. */
 export interface ExplainInput {
@@ -125,4 +130,191 @@ export async function explainRequest(policy: Policy, input: ExplainInput): Promi
   }
   const actual = await decideAndExplain(policy, actualFacts, context);
   return { preflightReason: reasons.join(', and '), first, actual, allowed: passesCorsCheck(actual.decision, input.origin, credentials) };
+}
+
+/** Options of {@link explainUrl}. */
+export interface ExplainUrlInput extends Omit<ExplainInput, 'engine' | 'url'> {
+  /** The URL the page fetches; probed live. */
+  readonly url: string;
+  /** The engines to predict. Default all three. */
+  readonly engines?: readonly BrowserEngine[];
+  /** Milliseconds each request may take. Default 5000, as `corsica audit`. */
+  readonly timeout?: number;
+  /**
+   * Send the request itself when its method is not GET or HEAD (a POST, PUT or DELETE changes
+   * things on the server). Without it only the preflight is sent for those methods.
+   */
+  readonly send?: boolean;
+}
+
+/** One request `explainUrl` sent, and the answer. */
+export interface ProbedRequest {
+  readonly sent: string;
+  readonly headers: readonly HeaderLine[];
+  readonly response: ScenarioResponse;
+  /** The answer on one line: status and the CORS headers. */
+  readonly got: string;
+}
+
+/** What `explainUrl` found: the requests sent and what each engine does with the answers. */
+export interface ExplainUrlResult {
+  /** Why the browser preflights, or `undefined`. */
+  readonly preflightReason: string | undefined;
+  readonly preflight?: ProbedRequest;
+  readonly actual?: ProbedRequest;
+  /** Set when the request itself was not sent: why. */
+  readonly notSent?: string;
+  readonly prediction: CallPrediction;
+  /** Whether the page gets the response in every engine predicted. */
+  readonly allowed: boolean;
+}
+
+/** Thrown when the URL cannot be probed: not http(s), or no answer at all. */
+export class ExplainUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExplainUrlError';
+  }
+}
+
+/**
+ * Probes a live URL the way a browser would for a `fetch()` call (the preflight when one is
+ * needed, then the request itself, without cookies, bodies or header values; no redirect
+ * followed), and predicts what each engine does with the server's answers with the conformance
+ * kit's model: each check, the console message when blocked, the preflight cache lifetime, and
+ * where an engine departs from the Fetch standard.
+ *
+ * @example
+ * ```ts
+ * import { explainUrl } from '@corsica/cli';
+ *
+ * const result = await explainUrl({ url: 'https://api.example.com/me', origin: 'https://app.example.com', headers: ['Authorization'] });
+ * result.prediction.results.map((r) => [r.engine, r.allowed]);
+ * ```
+ */
+export async function explainUrl(input: ExplainUrlInput): Promise<ExplainUrlResult> {
+  let target: URL;
+  try {
+    target = new URL(input.url);
+  } catch {
+    throw new ExplainUrlError(`corsica: --url needs an absolute URL such as https://api.example.com/users, got ${JSON.stringify(input.url)}.`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new ExplainUrlError(`corsica: --url must be an http or https URL, got ${target.protocol}.`);
+  }
+  const method = normalizeMethod(input.method ?? 'GET');
+  const names = [...new Set((input.headers ?? []).map((h) => h.trim()).filter((h) => h !== ''))];
+  const lower = [...new Set(names.map((h) => h.toLowerCase()))].sort();
+  const credentials = input.credentials ?? false;
+  const engines = input.engines === undefined || input.engines.length === 0 ? [...BROWSER_ENGINES] : BROWSER_ENGINES.filter((e) => input.engines!.includes(e));
+  const timeout = input.timeout ?? DEFAULT_AUDIT_TIMEOUT;
+  const path = `${target.pathname}${target.search}`;
+  const call = { origin: input.origin, url: target.href, method, headers: names, credentials };
+  const reasons: string[] = [];
+  if (!SAFELISTED_METHODS.has(method)) reasons.push(`${method} is not a CORS-safelisted method (GET, HEAD, POST)`);
+  if (lower.length > 0) reasons.push(`the page sets ${lower.join(', ')}, which ${lower.length === 1 ? 'is not a CORS-safelisted header' : 'are not CORS-safelisted headers'}`);
+
+  const probe = async (m: string, headers: HeaderLine[]): Promise<ProbedRequest> => {
+    const response = await send(target.origin, { method: m, path, headers }, timeout);
+    if (response.status === 0) throw new ExplainUrlError(`corsica: ${target.href} did not answer the ${m} (${response.error ?? 'no response'}); check the URL, or raise --timeout.`);
+    const sent = [`${m} ${path}`, ...headers.map(([n, v]) => `${n}: ${v}`)].join('  ');
+    return { sent, headers, response, got: describeGot(response) };
+  };
+
+  let preflight: ProbedRequest | undefined;
+  if (reasons.length > 0) {
+    const lines: HeaderLine[] = [['Origin', input.origin], ['Access-Control-Request-Method', method]];
+    if (lower.length > 0) lines.push(['Access-Control-Request-Headers', lower.join(',')]);
+    preflight = await probe('OPTIONS', lines);
+    const passes = engines.some((engine) => browserCheck({ origin: input.origin, credentials, preflight: { method, headers: names } }, preflight!.response, engine).allowed);
+    if (!passes) {
+      const prediction = predictCall('engines.call', describeCall(call), call, { preflight: preflight.response }, engines, [preflight.sent]);
+      return { preflightReason: reasons.join(', and '), preflight, prediction, allowed: false };
+    }
+  }
+  if (method !== 'GET' && method !== 'HEAD' && input.send !== true) {
+    // nothing to judge without the request itself: no preflight came first
+    if (preflight === undefined) {
+      throw new ExplainUrlError(`corsica: a ${method} without a preflight is judged on its own answer only, and sending it may change things on the server; pass --send to send it (without a body).`);
+    }
+    const notSent = `the ${method} itself was not sent: it may change things on the server (pass --send to send it, without a body)`;
+    const prediction = predictCall('engines.call', describeCall(call), call, preflight === undefined ? {} : { preflight: preflight.response }, engines, preflight === undefined ? [] : [preflight.sent]);
+    return { preflightReason: reasons.length > 0 ? reasons.join(', and ') : undefined, ...(preflight === undefined ? {} : { preflight }), notSent, prediction, allowed: false };
+  }
+  const actual = await probe(method, [['Origin', input.origin]]);
+  const prediction = predictCall(
+    'engines.call',
+    describeCall(call),
+    call,
+    { ...(preflight === undefined ? {} : { preflight: preflight.response }), actual: actual.response },
+    engines,
+    [...(preflight === undefined ? [] : [preflight.sent]), actual.sent],
+  );
+  return {
+    preflightReason: reasons.length > 0 ? reasons.join(', and ') : undefined,
+    ...(preflight === undefined ? {} : { preflight }),
+    actual,
+    prediction,
+    allowed: prediction.results.every((r) => r.allowed),
+  };
+}
+
+function describeCall(call: { origin: string; method: string; headers: readonly string[]; credentials: boolean }): string {
+  return `${call.method}${call.headers.length > 0 ? ` with ${call.headers.join(', ')}` : ''} from ${call.origin}, ${call.credentials ? 'with credentials' : 'no credentials'}`;
+}
+
+/**
+ * Renders {@link explainUrl}'s result for a terminal: the requests and answers, then per engine
+ * (engines that check alike share a block) each check of the CORS check, the cache lifetime, the
+ * console message when blocked, and the result.
+ */
+export function formatExplainUrl(result: ExplainUrlResult): string {
+  const p = result.prediction;
+  const out: string[] = [`What ${p.results.length === BROWSER_ENGINES.length ? 'each browser engine' : p.results.map((r) => r.engine).join(', ')} does with ${p.call.url} for a ${p.title}:`];
+  if (result.preflightReason !== undefined) out.push(`The browser sends a preflight first, because ${result.preflightReason}.`);
+  if (result.preflight !== undefined) out.push(`Preflight: ${result.preflight.sent}`, `  answer: ${result.preflight.got}`);
+  if (result.actual !== undefined) out.push(`Request: ${result.actual.sent} (sent without cookies, body or the page's header values)`, `  answer: ${result.actual.got}`);
+  else if (result.notSent !== undefined) out.push(`Request: ${result.notSent}.`);
+  const blocks = new Map<string, BrowserEngine[]>();
+  const render = (r: FetchPrediction): string => {
+    const lines: string[] = [];
+    const checks = (label: string, verdict: BrowserVerdict | undefined) => {
+      if (verdict === undefined) return;
+      lines.push(`  ${label}:`);
+      for (const c of verdict.checks ?? []) lines.push(`    ${c.ok ? 'pass' : 'FAIL'}  ${c.header}: ${c.detail}`);
+    };
+    checks('preflight checks', r.preflight);
+    if (r.preflightCacheSeconds !== undefined) lines.push(`  preflight cached ${r.preflightCacheSeconds} s`);
+    checks('request checks', r.actual);
+    return lines.join('\n');
+  };
+  for (const r of p.results) {
+    const key = render(r);
+    blocks.set(key, [...(blocks.get(key) ?? []), r.engine]);
+  }
+  for (const [text, engines] of blocks) {
+    out.push('');
+    out.push(`${engines.map((e) => ENGINE_FACTS[e].label).join(', ')}:`);
+    if (text !== '') out.push(text);
+    for (const e of engines) {
+      const r = p.results.find((x) => x.engine === e)!;
+      if (r.console !== undefined) out.push(`  ${e} console: ${r.console}`);
+      if (!r.allowed && r.console !== undefined) out.push(`  ${e}: the page's fetch rejects with TypeError: ${ENGINE_FACTS[e].fetchError}`);
+      for (const n of r.notes.filter((x) => !p.notes.length || !x.includes(' lets Access-Control-Allow-Headers: * cover Authorization'))) out.push(`  ${e}: ${n}`);
+    }
+  }
+  out.push('');
+  if (p.notes.length > 0 || p.standard.allowed !== p.results.every((r) => r.allowed)) {
+    out.push(`Fetch standard: ${p.standard.allowed ? 'the page gets the response' : p.notes.length > 0 ? 'blocked (see the note)' : `blocked (${p.standard.failure})`}`);
+  }
+  for (const n of p.notes) out.push(`Note: ${n}`);
+  const allowedIn = p.results.filter((r) => r.allowed).map((r) => r.engine);
+  const blockedIn = p.results.filter((r) => !r.allowed).map((r) => r.engine);
+  if (result.notSent !== undefined && blockedIn.length === p.results.length && p.results.every((r) => r.preflight === undefined || r.preflight.allowed)) {
+    out.push('Result: the preflight passes; the request itself was not sent, so its answer is not judged.');
+  } else if (blockedIn.length === 0) out.push(`Result: the page gets the response (${allowedIn.join(', ')}).`);
+  else if (allowedIn.length === 0) out.push(`Result: the browser blocks the request (${blockedIn.join(', ')}).`);
+  else out.push(`Result: the engines disagree: the page gets the response in ${allowedIn.join(', ')}; ${blockedIn.join(', ')} ${blockedIn.length === 1 ? 'blocks' : 'block'} it.`);
+  out.push(`Predicted by the ${ENGINE_SOURCE}.`);
+  return `${out.join('\n')}\n`;
 }

@@ -9,7 +9,7 @@
  */
 import { ENGINE_FACTS } from './engines.js';
 import type { BrowserEngine } from './engines.js';
-import type { BrowserRequest, BrowserResponse, BrowserVerdict } from './types.js';
+import type { BrowserCheckStep, BrowserFailure, BrowserRequest, BrowserResponse, BrowserVerdict } from './types.js';
 
 /** Methods a browser never needs listed in `Access-Control-Allow-Methods`. */
 const SAFELISTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
@@ -69,25 +69,39 @@ export function parseListHeader(value: string | undefined): string[] | undefined
 
 /**
  * The CORS check alone: does `Access-Control-Allow-Origin` (and, with credentials,
- * `Access-Control-Allow-Credentials`) let this origin read the response?
+ * `Access-Control-Allow-Credentials`) let this origin read the response? Each check is pushed on
+ * `checks`; the first failure is returned, as a sentence and as a {@link BrowserFailure}.
  * @see https://fetch.spec.whatwg.org/#cors-check
  */
-function corsCheck(request: BrowserRequest, response: BrowserResponse): string | undefined {
+function corsCheck(request: BrowserRequest, response: BrowserResponse, checks: BrowserCheckStep[]): { text: string; failure: BrowserFailure } | undefined {
+  const fail = (header: string, detail: string, failure: BrowserFailure) => {
+    checks.push({ header, ok: false, detail });
+    return { text: detail, failure };
+  };
   const acao = combinedHeader(response.headers, 'access-control-allow-origin');
-  if (acao === undefined) return 'No Access-Control-Allow-Origin header is present.';
-  if (acao === '*' && !request.credentials) return undefined;
-  if (acao === '*') return "Access-Control-Allow-Origin is '*', which is not allowed when the request's credentials mode is 'include'.";
+  if (acao === undefined) return fail('Access-Control-Allow-Origin', 'No Access-Control-Allow-Origin header is present.', { kind: 'acao-missing' });
+  if (acao === '*' && !request.credentials) {
+    checks.push({ header: 'Access-Control-Allow-Origin', ok: true, detail: "'*' lets any origin read a response without credentials." });
+    return undefined;
+  }
+  if (acao === '*') return fail('Access-Control-Allow-Origin', "Access-Control-Allow-Origin is '*', which is not allowed when the request's credentials mode is 'include'.", { kind: 'acao-wildcard-credentials' });
   if (acao !== request.origin) {
     const several = Array.isArray(response.headers['access-control-allow-origin']);
     return several
-      ? `Access-Control-Allow-Origin has several values '${acao}', but only one is allowed.`
-      : `Access-Control-Allow-Origin '${acao}' is not equal to the supplied origin '${request.origin}'.`;
+      ? fail('Access-Control-Allow-Origin', `Access-Control-Allow-Origin has several values '${acao}', but only one is allowed.`, { kind: 'acao-multiple', value: acao })
+      : fail('Access-Control-Allow-Origin', `Access-Control-Allow-Origin '${acao}' is not equal to the supplied origin '${request.origin}'.`, { kind: 'acao-mismatch', value: acao });
   }
+  checks.push({ header: 'Access-Control-Allow-Origin', ok: true, detail: `'${acao}' is the page's origin, byte for byte.` });
   if (!request.credentials) return undefined;
   const acac = combinedHeader(response.headers, 'access-control-allow-credentials');
   if (acac !== 'true') {
-    return `Access-Control-Allow-Credentials is '${acac ?? ''}', which must be 'true' when the request's credentials mode is 'include'.`;
+    return fail(
+      'Access-Control-Allow-Credentials',
+      `Access-Control-Allow-Credentials is '${acac ?? ''}', which must be 'true' when the request's credentials mode is 'include'.`,
+      { kind: 'acac-not-true', value: acac ?? '' },
+    );
   }
+  checks.push({ header: 'Access-Control-Allow-Credentials', ok: true, detail: "'true', as a request with credentials needs." });
   return undefined;
 }
 
@@ -102,10 +116,8 @@ function exposedNames(request: BrowserRequest, response: BrowserResponse): '*' |
   return names.map((n) => n.toLowerCase());
 }
 
-const BLOCKED: BrowserVerdict = Object.freeze({ allowed: false, failures: Object.freeze([]), exposed: Object.freeze([]) });
-
-function blocked(...failures: string[]): BrowserVerdict {
-  return { ...BLOCKED, failures };
+function blocked(checks: readonly BrowserCheckStep[], failure: BrowserFailure, ...failures: string[]): BrowserVerdict {
+  return { allowed: false, failures, exposed: [], checks, failure };
 }
 
 /**
@@ -142,48 +154,81 @@ function blocked(...failures: string[]): BrowserVerdict {
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch
  */
 export function browserCheck(request: BrowserRequest, response: BrowserResponse, engine?: BrowserEngine): BrowserVerdict {
-  const cors = corsCheck(request, response);
+  const checks: BrowserCheckStep[] = [];
+  const cors = corsCheck(request, response, checks);
   const preflight = request.preflight;
   if (preflight === undefined) {
-    if (cors !== undefined) return blocked(cors);
-    return { allowed: true, failures: [], exposed: exposedNames(request, response) };
+    if (cors !== undefined) return blocked(checks, cors.failure, cors.text);
+    return { allowed: true, failures: [], exposed: exposedNames(request, response), checks };
   }
   const failures: string[] = [];
-  if (cors !== undefined) failures.push(`Response to preflight request doesn't pass access control check: ${cors}`);
-  if (response.status < 200 || response.status > 299) {
-    failures.push(`Response to preflight request has status ${response.status}, not a 2xx (ok) status.`);
+  let failure: BrowserFailure | undefined;
+  if (cors !== undefined) {
+    failures.push(`Response to preflight request doesn't pass access control check: ${cors.text}`);
+    failure = cors.failure;
   }
-  if (failures.length > 0) return blocked(...failures);
+  const okStatus = response.status >= 200 && response.status <= 299;
+  checks.push({ header: 'status', ok: okStatus, detail: okStatus ? `${response.status} is an ok (2xx) status.` : `${response.status} is not an ok (2xx) status.` });
+  if (!okStatus) {
+    failures.push(`Response to preflight request has status ${response.status}, not a 2xx (ok) status.`);
+    failure ??= { kind: 'preflight-status', value: String(response.status) };
+  }
+  if (failure !== undefined) return blocked(checks, failure, ...failures);
 
   const methods = parseListHeader(combinedHeader(response.headers, 'access-control-allow-methods'));
   const names = parseListHeader(combinedHeader(response.headers, 'access-control-allow-headers'));
-  if (methods === undefined) return blocked('Access-Control-Allow-Methods in the preflight response is not a valid list of methods.');
-  if (names === undefined) return blocked('Access-Control-Allow-Headers in the preflight response is not a valid list of header names.');
+  if (methods === undefined) {
+    const text = 'Access-Control-Allow-Methods in the preflight response is not a valid list of methods.';
+    checks.push({ header: 'Access-Control-Allow-Methods', ok: false, detail: text });
+    return blocked(checks, { kind: 'acam-malformed' }, text);
+  }
+  if (names === undefined) {
+    const text = 'Access-Control-Allow-Headers in the preflight response is not a valid list of header names.';
+    checks.push({ header: 'Access-Control-Allow-Headers', ok: false, detail: text });
+    return blocked(checks, { kind: 'acah-malformed' }, text);
+  }
 
   const wildcard = (list: readonly string[]): boolean => !request.credentials && list.includes('*');
   const method = preflight.method;
   if (!SAFELISTED_METHODS.has(method) && !methods.includes(method) && !wildcard(methods)) {
-    failures.push(`Method ${method} is not allowed by Access-Control-Allow-Methods in preflight response.`);
+    const text = `Method ${method} is not allowed by Access-Control-Allow-Methods in preflight response.`;
+    checks.push({ header: 'Access-Control-Allow-Methods', ok: false, detail: text });
+    return blocked(checks, { kind: 'method-not-allowed', value: method }, text);
   }
+  checks.push({
+    header: 'Access-Control-Allow-Methods',
+    ok: true,
+    detail: SAFELISTED_METHODS.has(method) ? `${method} is safelisted: no listing needed.` : methods.includes(method) ? `${method} is listed.` : `'*' covers ${method} (no credentials).`,
+  });
   const listed = new Set(names.map((n) => n.toLowerCase()));
   const notes: string[] = [];
+  const covered: string[] = [];
   for (const raw of preflight.headers) {
     const name = raw.toLowerCase();
-    if (listed.has(name)) continue;
-    if (name !== 'authorization' && wildcard(names)) continue;
+    if (listed.has(name)) {
+      covered.push(`${name} is listed`);
+      continue;
+    }
+    if (name !== 'authorization' && wildcard(names)) {
+      covered.push(`'*' covers ${name}`);
+      continue;
+    }
     // The standard's wildcard never covers Authorization
     // (https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name); engines let it.
     if (name === 'authorization' && wildcard(names)) {
       if (engine !== undefined && ENGINE_FACTS[engine].wildcardCoversAuthorization) {
         notes.push(`${ENGINE_FACTS[engine].label} lets Access-Control-Allow-Headers: * cover Authorization on a request without credentials; the Fetch standard does not (whatwg/fetch issue 1919), so list Authorization by name.`);
+        covered.push(`'*' covers authorization in this engine (not under the Fetch standard)`);
         continue;
       }
-      failures.push(`Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response: the Fetch standard never lets * cover Authorization (Chromium, Firefox and WebKit do today, without credentials).`);
-      break;
+      const text = `Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response: the Fetch standard never lets * cover Authorization (Chromium, Firefox and WebKit do today, without credentials).`;
+      checks.push({ header: 'Access-Control-Allow-Headers', ok: false, detail: text });
+      return blocked(checks, { kind: 'header-not-allowed', value: raw }, text);
     }
-    failures.push(`Request header field ${name} is not allowed by Access-Control-Allow-Headers in preflight response.`);
-    break;
+    const text = `Request header field ${name} is not allowed by Access-Control-Allow-Headers in preflight response.`;
+    checks.push({ header: 'Access-Control-Allow-Headers', ok: false, detail: text });
+    return blocked(checks, { kind: 'header-not-allowed', value: raw }, text);
   }
-  if (failures.length > 0) return blocked(...failures);
-  return notes.length > 0 ? { allowed: true, failures: [], exposed: [], notes } : { allowed: true, failures: [], exposed: [] };
+  checks.push({ header: 'Access-Control-Allow-Headers', ok: true, detail: covered.length === 0 ? 'no request header to allow.' : `${covered.join('; ')}.` });
+  return notes.length > 0 ? { allowed: true, failures: [], exposed: [], notes, checks } : { allowed: true, failures: [], exposed: [], checks };
 }

@@ -9,6 +9,12 @@
 /** The three browser engines: Chromium (Chrome, Edge), Firefox (Gecko), WebKit (Safari). */
 export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
 
+/**
+ * When and in which builds the measured facts were measured (packages/e2e/test/engines.test.ts),
+ * for tools that quote them.
+ */
+export const ENGINES_MEASURED = Object.freeze({ date: '2026-12-02', builds: 'Chromium 156, Firefox 153 ESR, WebKitGTK 2.50' });
+
 /** Every engine, in a stable order. */
 export const BROWSER_ENGINES: readonly BrowserEngine[] = Object.freeze(['chromium', 'firefox', 'webkit']);
 

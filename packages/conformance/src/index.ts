@@ -6,9 +6,11 @@
  * @module
  */
 export { browserCheck, combinedHeader, parseListHeader } from './browser.js';
-export { BROWSER_ENGINES, ENGINE_FACTS, preflightCacheSeconds } from './engines.js';
+export { BROWSER_ENGINES, ENGINE_FACTS, ENGINES_MEASURED, preflightCacheSeconds } from './engines.js';
 export type { BrowserEngine, EngineFacts, ThirdPartyCookies } from './engines.js';
 export { send } from './http.js';
+export { consoleMessage, needsPreflight, predictFetch } from './predict.js';
+export type { FetchCall, FetchPrediction } from './predict.js';
 export { factsFromLines, oracleDecision, oraclePolicy, policyAllowsOrigin, servedHost } from './oracle.js';
 export { DEFAULT_ROUTES, GUARDED_POLICIES, STANDARD_POLICIES } from './policies.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, formatResult, isSkipped, judge, runConformance, runScenario } from './run.js';
@@ -16,6 +18,8 @@ export type { JudgeOptions } from './run.js';
 export { HOSTILE_ACRH, SPEC, allowedProbeOrigins, isGuardRejection, nearMisses, scenariosFor } from './scenarios.js';
 export type {
   AppAnswer,
+  BrowserCheckStep,
+  BrowserFailure,
   BrowserRequest,
   BrowserResponse,
   BrowserVerdict,

@@ -97,6 +97,39 @@ export interface BrowserVerdict {
    * refuses, one line per case; absent when there is none.
    */
   readonly notes?: readonly string[];
+  /** Each check the browser ran on the response, in its order, up to the first that failed. */
+  readonly checks?: readonly BrowserCheckStep[];
+  /** The check that failed, in a form an engine's console message can be chosen from; absent when allowed. */
+  readonly failure?: BrowserFailure;
+}
+
+/** One check of the browser's CORS check, as `browserCheck` ran it. */
+export interface BrowserCheckStep {
+  /** The response header checked (`Access-Control-Allow-Origin`...), or `status` for a preflight's status. */
+  readonly header: string;
+  readonly ok: boolean;
+  /** What the check found, in a sentence. */
+  readonly detail: string;
+}
+
+/**
+ * Which check failed. `value` is what the console quotes: the `Access-Control-Allow-Origin` or
+ * `-Credentials` value, the preflight's status, the method, or the request header as the page
+ * wrote it.
+ */
+export interface BrowserFailure {
+  readonly kind:
+    | 'acao-missing'
+    | 'acao-multiple'
+    | 'acao-mismatch'
+    | 'acao-wildcard-credentials'
+    | 'acac-not-true'
+    | 'preflight-status'
+    | 'acam-malformed'
+    | 'acah-malformed'
+    | 'method-not-allowed'
+    | 'header-not-allowed';
+  readonly value?: string;
 }
 
 /** What the browser must conclude about a scenario's response. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER_ENGINES, ENGINE_FACTS, browserCheck, parseListHeader, preflightCacheSeconds } from '../src/index.js';
+import { BROWSER_ENGINES, ENGINE_FACTS, browserCheck, parseListHeader, predictFetch, preflightCacheSeconds } from '../src/index.js';
 import type { BrowserRequest, BrowserResponse } from '../src/index.js';
 
 const ORIGIN = 'https://app.example.com';
@@ -134,5 +134,30 @@ describe('preflightCacheSeconds', () => {
 
   it('says for every cap whether it was measured or is documented, and where', () => {
     for (const engine of BROWSER_ENGINES) expect(ENGINE_FACTS[engine].maxAgeCapSource).toMatch(/^(measured: packages\/e2e\/test\/engines\.test\.ts|documented, not measured .*https:\/\/)/);
+  });
+});
+
+describe('predictFetch: one engine and a whole fetch() call', () => {
+  const call = { origin: 'https://app.example.com', url: 'https://api.example.com/me', method: 'GET', headers: ['Authorization'], credentials: false };
+  const star = { status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-max-age': '7200' } };
+  const ok = { status: 200, headers: { 'access-control-allow-origin': '*' } };
+
+  it.each(BROWSER_ENGINES)('lets %s send Authorization under Access-Control-Allow-Headers: * without credentials, and notes the Fetch standard', (engine) => {
+    const p = predictFetch(call, { preflight: star, actual: ok }, engine);
+    expect(p.allowed).toBe(true);
+    expect(p.notes.join(' ')).toContain('whatwg/fetch issue 1919');
+  });
+
+  it('caps the preflight cache per engine: WebKit 600 s, Chromium 7200 s', () => {
+    expect(predictFetch(call, { preflight: star, actual: ok }, 'webkit').preflightCacheSeconds).toBe(600);
+    expect(predictFetch(call, { preflight: star, actual: ok }, 'chromium').preflightCacheSeconds).toBe(7200);
+  });
+
+  it("quotes each engine's console message for a header the preflight does not allow", () => {
+    const listed = { status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type' } };
+    const x = { ...call, headers: ['X-Debug'] };
+    expect(predictFetch(x, { preflight: listed }, 'webkit').console).toBe('Request header field X-Debug is not allowed by Access-Control-Allow-Headers. Then: Fetch API cannot load https://api.example.com/me due to access control checks.');
+    expect(predictFetch(x, { preflight: listed }, 'chromium').console).toContain('Request header field x-debug is not allowed by Access-Control-Allow-Headers in preflight response.');
+    expect(predictFetch(x, { preflight: listed }, 'firefox').console).toContain('(Reason: header \u2018x-debug\u2019 is not allowed according to header \u2018Access-Control-Allow-Headers\u2019 from CORS preflight response).');
   });
 });

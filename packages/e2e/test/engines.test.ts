@@ -14,7 +14,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINE_FACTS, browserCheck, preflightCacheSeconds } from '@corsica/conformance';
+import { ENGINE_FACTS, browserCheck, predictFetch, preflightCacheSeconds } from '@corsica/conformance';
 import type { BrowserEngine, BrowserRequest } from '@corsica/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer, startApi } from '../playground/api.mjs';
@@ -381,6 +381,15 @@ describe.skipIf(noFaketime !== undefined)('the preflight cache cap, with the bro
   }, 60_000);
 });
 
+/** The console message the conformance kit's model gives WebKit for a `WEBKIT_CONSOLE` case. */
+function predictedWebKitConsole(probe: (typeof WEBKIT_CONSOLE)[number], origin: string, url: string): string | undefined {
+  const fill = (headers: Readonly<Record<string, string | readonly string[]>>) =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? (value === ORIGIN ? origin : value) : value.map((v) => (v === ORIGIN ? origin : v))]));
+  const call = { origin, url, method: probe.init.method ?? 'GET', headers: Object.keys(probe.init.headers ?? {}), credentials: probe.init.credentials === 'include' };
+  const answers = probe.preflight !== undefined ? { preflight: { status: probe.preflight[0], headers: fill(probe.preflight[1]) } } : { actual: { status: 200, headers: fill(probe.response ?? {}) } };
+  return predictFetch(call, answers, 'webkit').console;
+}
+
 describe.skipIf(missingEngine('webkit') !== undefined)('WebKit console messages', () => {
   it("logs each CORS failure in WebKit's own words, then \"Fetch API cannot load ... due to access control checks.\"", async () => {
     // the page and its server share a port; the cases go to 127.0.0.1, another origin
@@ -396,6 +405,8 @@ describe.skipIf(missingEngine('webkit') !== undefined)('WebKit console messages'
       for (const probe of WEBKIT_CONSOLE) {
         const url = `http://127.0.0.1:${server.port}/console/case/${probe.id}`;
         expect(logged.get(probe.id), `WebKit's console for ${probe.id}`).toEqual([probe.says.replace('{origin}', origin), `Fetch API cannot load ${url} due to access control checks.`]);
+        // the kit's model quotes the same lines (corsica audit and explain --url print them)
+        expect(predictedWebKitConsole(probe, origin, url), `the kit's WebKit console for ${probe.id}`).toBe(`${probe.says.replace('{origin}', origin)} Then: Fetch API cannot load ${url} due to access control checks.`);
         table.push(`${'webkit'.padEnd(8)} ${`console: ${probe.id}`.padEnd(42)} "${probe.says}"`);
       }
       expect(run.output()).toContain('CONSOLE LOG rejected TypeError: Load failed');
