@@ -22,11 +22,11 @@ function countingRequest(method: string, headers: Record<string, string>): { req
 const sent = { Origin: 'https://evil.example', Host: 'api.example.com', 'Sec-Fetch-Site': 'cross-site', Cookie: 'session=secret' };
 
 describe('factsFromFetchRequest', () => {
-  it('reads only the four CORS headers when the policy has no guard (each Headers.get is costly)', () => {
+  it('reads only Origin and the preflight headers when the policy has no guard (each Headers.get is costly)', () => {
     const { request, read } = countingRequest('POST', sent);
     const decision = createPolicy({ origin: [APP] }).decide(factsFromFetchRequest(request));
     expect(decision.allowed).toBe(false);
-    expect(read.sort()).toEqual(['access-control-request-headers', 'access-control-request-method', 'access-control-request-private-network', 'origin']);
+    expect(read.sort()).toEqual(['access-control-request-headers', 'access-control-request-method', 'origin']);
   });
 
   it('gives the guard Host, Sec-Fetch-Site and Upgrade when it asks', () => {
@@ -39,7 +39,7 @@ describe('factsFromFetchRequest', () => {
   it('says what the request sent, and never shows the headers when facts are logged', () => {
     const facts = factsFromFetchRequest(new Request('https://api.example.com/x', { method: 'POST', headers: { ...sent, Upgrade: 'websocket' } }));
     expect(facts).toMatchObject({ method: 'POST', origin: 'https://evil.example', requestMethod: null });
-    expect([facts.host, facts.secFetchSite, facts.upgrade]).toEqual(['api.example.com', 'cross-site', 'websocket']);
+    expect([facts.host, facts.secFetchSite, facts.upgrade, facts.requestPrivateNetwork]).toEqual(['api.example.com', 'cross-site', 'websocket', null]);
     expect(JSON.stringify(facts)).not.toContain('secret');
   });
 });
