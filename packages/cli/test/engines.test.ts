@@ -44,20 +44,22 @@ function thirdParty(credentialed: boolean, seen: Seen[]) {
   };
 }
 
+// the third party both commands ask, without and with credentials; `seen` records what reached it
+let open: Listening;
+let credentialed: Listening;
+const seen: Seen[] = [];
+beforeAll(async () => {
+  open = await listen(thirdParty(false, seen));
+  credentialed = await listen(thirdParty(true, []));
+});
+afterAll(async () => {
+  await open.close();
+  await credentialed.close();
+});
+
 const byEngine = (call: CallPrediction) => Object.fromEntries(call.results.map((r) => [r.engine, r]));
 
 describe('corsica audit --engine against a third party answering Access-Control-Allow-Headers: *', () => {
-  let open: Listening;
-  let credentialed: Listening;
-  const seen: Seen[] = [];
-  beforeAll(async () => {
-    open = await listen(thirdParty(false, seen));
-    credentialed = await listen(thirdParty(true, []));
-  });
-  afterAll(async () => {
-    await open.close();
-    await credentialed.close();
-  });
 
   const auditJson = async (args: readonly string[]): Promise<AuditReport> => {
     const result = await cli(['audit', ...args, '--json']);
@@ -142,17 +144,6 @@ describe('corsica audit --engine against a third party answering Access-Control-
 });
 
 describe('corsica explain --url (no --policy) against a live server', () => {
-  let open: Listening;
-  let credentialed: Listening;
-  const seen: Seen[] = [];
-  beforeAll(async () => {
-    open = await listen(thirdParty(false, seen));
-    credentialed = await listen(thirdParty(true, []));
-  });
-  afterAll(async () => {
-    await open.close();
-    await credentialed.close();
-  });
 
   const explain = async (base: string, args: readonly string[]) => {
     const result = await cli(['explain', '--url', `${base}/ok`, '--origin', APP, ...args]);
