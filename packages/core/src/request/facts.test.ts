@@ -11,7 +11,12 @@ function countingRequest(method: string, headers: Record<string, string>): { req
   const real = request.headers;
   const counting = new Proxy(real, {
     get(target, key) {
-      if (key === 'get') return (name: string) => (read.push(name.toLowerCase()), target.get(name));
+      if (key === 'get') {
+        return (name: string) => {
+          read.push(name.toLowerCase());
+          return target.get(name);
+        };
+      }
       const value = Reflect.get(target, key, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
