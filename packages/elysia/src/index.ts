@@ -108,7 +108,8 @@ function plugin(input: unknown, scope: CorsScope | undefined) {
   }
   if (prefix !== undefined) scopedPlugins++;
   const decide = (request: Request) => {
-    const facts = factsFromFetchRequest(request);
+    // a per-request policy is chosen after the facts are read: then every fact is read
+    const facts = factsFromFetchRequest(request, perRequest === undefined ? policy : undefined);
     // a global plugin after a scoped one: the scoped one's decision is the intended one
     const options = prefix === undefined && scopedPlugins > 0 && decidedByScope.has(request) ? EXPECTED : UNEXPECTED;
     return perRequest === undefined ? decideOnce(policy, request, facts, options) : perRequest(request, (chosen) => decideOnce(chosen, request, facts, options));

@@ -82,7 +82,7 @@ export function withCors<R extends Request, A extends unknown[], Out extends Han
   };
 
   return async function corsHandler(request: R, ...rest: A): Promise<Out | Response> {
-    const result = decideOnce(policy, request, factsFromFetchRequest(request));
+    const result = decideOnce(policy, request, factsFromFetchRequest(request, policy));
     const decision = result instanceof Promise ? await result : result;
     // undefined: another Corsica wrapper decided this request, and its headers stand
     if (decision === undefined) return handler(request, ...rest);

@@ -50,7 +50,7 @@ export function cors(input: CorsOptions | Policy): Middleware {
   const policy = toPolicy(input);
   return function corsica(event, next) {
     // recorded on the Request, which a nested app (app.mount, a sub-H3) shares with its parent
-    const result = decideOnce(policy, event.req, factsFromFetchRequest(event.req));
+    const result = decideOnce(policy, event.req, factsFromFetchRequest(event.req, policy));
     if (result instanceof Promise) return result.then((decision) => answer(event, next, decision));
     return answer(event, next, result);
   };

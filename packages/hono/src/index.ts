@@ -54,7 +54,8 @@ export function cors<const T extends HonoCorsPackageOptions | Policy>(options: T
 export function cors(input: unknown): MiddlewareHandler<{ Variables: CorsVariables }> {
   const { policy, perRequest } = honoSource(input);
   return async function corsica(c, next) {
-    const facts = factsFromFetchRequest(c.req.raw);
+    // a per-request policy is chosen after the facts are read: then every fact is read
+    const facts = factsFromFetchRequest(c.req.raw, perRequest === undefined ? policy : undefined);
     const result = perRequest === undefined ? decideOnce(policy, c.req.raw, facts) : await perRequest(c, (chosen) => decideOnce(chosen, c.req.raw, facts));
     const decision = result instanceof Promise ? await result : result;
     // undefined: another Corsica middleware decided this request, and its headers stand

@@ -37,7 +37,7 @@ export function corsProxy<const T extends CorsOptions | Policy>(options: T & Cre
   const policy = toPolicy(options);
   // typed with the Web Request, which NextRequest extends: any Next.js version's request fits
   return async function corsicaProxy(request: Request): Promise<Response> {
-    const pending = decideOnce(policy, request, factsFromFetchRequest(request));
+    const pending = decideOnce(policy, request, factsFromFetchRequest(request, policy));
     const decision = pending instanceof Promise ? await pending : pending;
     // undefined: another Corsica layer decided this request, and its headers stand
     if (decision === undefined) return NextResponse.next();

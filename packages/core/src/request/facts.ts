@@ -3,7 +3,7 @@
  * and the Web `Request`.
  * @module
  */
-import type { HeaderValue, RequestFacts } from '../types.js';
+import type { HeaderValue, Policy, RequestFacts } from '../types.js';
 
 /** The parts of Node's `IncomingMessage` that CORS reads. */
 export interface NodeRequestLike {
@@ -21,57 +21,44 @@ export interface NodeRequestLike {
  * them. `headersDistinct` would say the same at the cost of an array per header per request.
  */
 export function factsFromNodeRequest(req: NodeRequestLike): RequestFacts {
-  // constant names: monomorphic property loads (a load by a variable name would be megamorphic)
+  // constant names: monomorphic property loads and no closure per request
   const h: Readonly<Record<string, HeaderValue>> = req.headers;
-  return new Facts(req.method, h['origin'], h['access-control-request-method'], h['access-control-request-headers'], h, fromRecord);
+  return {
+    method: req.method,
+    origin: h['origin'],
+    requestMethod: h['access-control-request-method'],
+    requestHeaders: h['access-control-request-headers'],
+    requestPrivateNetwork: h['access-control-request-private-network'],
+    host: h['host'],
+    secFetchSite: h['sec-fetch-site'],
+    upgrade: h['upgrade'],
+  };
 }
 
 /**
  * Facts from a Web `Request` (fetch handlers, Hono). `Headers.get` joins repeated lines with
- * `, `, which the core then sees as a comma-joined (duplicated) Origin.
+ * `, `, which the core then sees as a comma-joined (duplicated) Origin. Each `Headers.get` costs
+ * about half as much as an unguarded decision (some 1,000 instructions on Node 20's undici), so
+ * given the `policy` that will decide, only what it reads is read: `host`, `secFetchSite` and
+ * `upgrade` when it has a `guard`, `requestPrivateNetwork` when it has `privateNetwork`; the
+ * others are left `undefined`. Without `policy`, or for a report-only policy (whose fallback
+ * answers), every fact is read.
  */
-export function factsFromFetchRequest(request: { readonly method: string; readonly headers: Headers }): RequestFacts {
+export function factsFromFetchRequest(request: { readonly method: string; readonly headers: Headers }, policy?: Policy): RequestFacts {
   const h = request.headers;
-  return new Facts(request.method, h.get('origin'), h.get('access-control-request-method'), h.get('access-control-request-headers'), h, fromHeaders);
-}
-
-type Read<H> = (headers: H, name: string) => HeaderValue;
-const fromRecord: Read<Readonly<Record<string, HeaderValue>>> = (h, name) => h[name];
-const fromHeaders: Read<Headers> = (h, name) => h.get(name);
-
-/**
- * What every decision reads is read at once, by the readers above, with constant names; the rest
- * only when asked: `requestPrivateNetwork` by preflights of a `privateNetwork` policy, `host`,
- * `secFetchSite` and `upgrade` by the origin guard. On a Web `Request` each `Headers.get` costs
- * about half as much as an unguarded decision (some 1,000 instructions on Node 20's undici). The
- * headers are private, so logging or serializing facts never shows them (cookies included).
- */
-class Facts<H> implements RequestFacts {
-  readonly #h: H;
-  readonly #read: Read<H>;
-  constructor(
-    readonly method: string | undefined,
-    readonly origin: HeaderValue,
-    readonly requestMethod: HeaderValue,
-    readonly requestHeaders: HeaderValue,
-    h: H,
-    read: Read<H>,
-  ) {
-    this.#h = h;
-    this.#read = read;
-  }
-  /** Read by preflights of a policy with `privateNetwork` only. */
-  get requestPrivateNetwork(): HeaderValue {
-    return this.#read(this.#h, 'access-control-request-private-network');
-  }
-  // Node, @hono/node-server, Bun, Deno and workerd all put Host in a server request's headers
-  get host(): HeaderValue {
-    return this.#read(this.#h, 'host');
-  }
-  get secFetchSite(): HeaderValue {
-    return this.#read(this.#h, 'sec-fetch-site');
-  }
-  get upgrade(): HeaderValue {
-    return this.#read(this.#h, 'upgrade');
-  }
+  const config = policy?.config;
+  // report-only: the fallback that answers has options of its own, so read everything
+  const all = config === undefined || config.reportOnly;
+  const guarded = all || config.guard !== undefined;
+  return {
+    method: request.method,
+    origin: h.get('origin'),
+    requestMethod: h.get('access-control-request-method'),
+    requestHeaders: h.get('access-control-request-headers'),
+    requestPrivateNetwork: all || config.privateNetwork ? h.get('access-control-request-private-network') : undefined,
+    // Node (@hono/node-server), Bun, Deno and workerd all put Host in a server request's headers
+    host: guarded ? h.get('host') : undefined,
+    secFetchSite: guarded ? h.get('sec-fetch-site') : undefined,
+    upgrade: guarded ? h.get('upgrade') : undefined,
+  };
 }

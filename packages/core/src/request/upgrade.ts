@@ -22,8 +22,7 @@ function needsGuard(policy: Policy, helper: string): void {
 /** Decides a handshake as the guard sees it: `Upgrade: websocket`, whatever the client sent. */
 async function decideHandshake(policy: Policy, req: NodeRequestLike, forceWebSocket: boolean): Promise<Decision> {
   const facts = factsFromNodeRequest(req);
-  // spelled out: the reader's host and secFetchSite are getters, which a spread would drop
-  const asHandshake = forceWebSocket ? { method: facts.method, origin: facts.origin, host: facts.host, secFetchSite: facts.secFetchSite, upgrade: 'websocket' } : facts;
+  const asHandshake = forceWebSocket ? { ...facts, upgrade: 'websocket' } : facts;
   return policy.isAsync ? policy.decideAsync(asHandshake) : policy.decide(asHandshake);
 }
 
