@@ -6,8 +6,9 @@
  * @module
  */
 
-/** The three browser engines: Chromium (Chrome, Edge), Firefox (Gecko), WebKit (Safari). */
-export type BrowserEngine = 'chromium' | 'firefox' | 'webkit';
+import type { BrowserEngine } from '@corsica/core/adapter';
+
+export type { BrowserEngine };
 
 /**
  * When and in which builds the measured facts were measured (packages/e2e/test/engines.test.ts),

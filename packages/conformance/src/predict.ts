@@ -1,13 +1,18 @@
 /**
  * What an engine does with a whole `fetch()` call, given the server's answers: the preflight's
  * verdict and how long it is cached, the request's verdict, and the console message a blocked call
- * prints. Built on `browserCheck` and `ENGINE_FACTS`, so it claims nothing they do not.
+ * prints. Built on `browserCheck` and `ENGINE_FACTS`, so it claims nothing they do not. The
+ * console wording is the core's `consoleMessage` (`@corsica/core/adapter`), the words
+ * `policy.explain()` quotes too, re-exported here.
  * @module
  */
+import { consoleMessage } from '@corsica/core/adapter';
 import { browserCheck, combinedHeader } from './browser.js';
 import { ENGINE_FACTS, preflightCacheSeconds } from './engines.js';
 import type { BrowserEngine } from './engines.js';
-import type { BrowserFailure, BrowserResponse, BrowserVerdict } from './types.js';
+import type { BrowserResponse, BrowserVerdict } from './types.js';
+
+export { consoleMessage };
 
 /** A `fetch()` call as a page makes it. */
 export interface FetchCall {
@@ -62,76 +67,6 @@ const SAFELISTED = new Set(['GET', 'HEAD', 'POST']);
  */
 export function needsPreflight(call: Pick<FetchCall, 'method' | 'headers' | 'forcePreflight'>): boolean {
   return call.forcePreflight === true || !SAFELISTED.has(call.method) || call.headers.length > 0;
-}
-
-const curly = (text: string): string => text.replace(/'([^']*)'/g, '\u2018$1\u2019');
-
-/**
- * The message an engine's console prints when a call is blocked by `failure`. WebKit's words are
- * measured (packages/e2e/test/engines.test.ts, "WebKit console messages", WebKitGTK 2.50), and so
- * are Chromium's and Firefox's for a missing, mismatched or `*`-with-credentials
- * `Access-Control-Allow-Origin` and a missing `Access-Control-Allow-Credentials`
- * (packages/e2e/test/browsers.test.ts, "console wording"). The others are the engines' own strings:
- * Chromium's `third_party/blink/renderer/platform/loader/cors/cors_error_string.cc`, Firefox's
- * `dom/locales/en-US/chrome/security/security.properties`; malformed lists are not quoted, only
- * described.
- *
- * @example
- * ```ts
- * consoleMessage('webkit', { kind: 'header-not-allowed', value: 'X-Debug' }, { url: 'https://api.example.com/x', origin: 'https://app.example.com', preflight: true, status: 204 });
- * // 'Request header field X-Debug is not allowed by Access-Control-Allow-Headers. Then: Fetch API cannot load https://api.example.com/x due to access control checks.'
- * ```
- */
-export function consoleMessage(engine: BrowserEngine, failure: BrowserFailure, context: { url: string; origin: string; preflight: boolean; status: number }): string {
-  const { url, origin, preflight, status } = context;
-  const value = failure.value ?? '';
-  const name = value.toLowerCase();
-  if (engine === 'webkit') {
-    const first = {
-      'acao-missing': `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${status}`,
-      'acao-mismatch': `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${status}`,
-      'acao-multiple': 'Access-Control-Allow-Origin cannot contain more than one origin.',
-      'acao-wildcard-credentials': 'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.',
-      'acac-not-true': 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".',
-      'preflight-status': `Preflight response is not successful. Status code: ${status}`,
-      'acam-malformed': '(a message about the malformed Access-Control-Allow-Methods; its wording is not measured)',
-      'acah-malformed': '(a message about the malformed Access-Control-Allow-Headers; its wording is not measured)',
-      'method-not-allowed': `Method ${value} is not allowed by Access-Control-Allow-Methods.`,
-      'header-not-allowed': `Request header field ${value} is not allowed by Access-Control-Allow-Headers.`,
-    }[failure.kind];
-    // WebKit checks a preflight's status before its headers (measured: a 401 with every allow header reads as unsuccessful)
-    const webkitFirst = preflight && (status < 200 || status > 299) ? `Preflight response is not successful. Status code: ${status}` : first;
-    return `${webkitFirst} Then: Fetch API cannot load ${url} due to access control checks.`;
-  }
-  if (engine === 'firefox') {
-    const reason = {
-      'acao-missing': `${curly("CORS header 'Access-Control-Allow-Origin' missing")}). Status code: ${status}.`,
-      'acao-mismatch': `${curly(`CORS header 'Access-Control-Allow-Origin' does not match '${value}'`)}).`,
-      'acao-multiple': `${curly("Multiple CORS header 'Access-Control-Allow-Origin' not allowed")}).`,
-      'acao-wildcard-credentials': `${curly("Credential is not supported if the CORS header 'Access-Control-Allow-Origin' is '*'")}).`,
-      'acac-not-true': `${curly("expected 'true' in CORS header 'Access-Control-Allow-Credentials'")}).`,
-      'preflight-status': `CORS preflight response did not succeed). Status code: ${status}.`,
-      'acam-malformed': 'a message about the malformed Access-Control-Allow-Methods; its wording is not quoted here).',
-      'acah-malformed': 'a message about the malformed Access-Control-Allow-Headers; its wording is not quoted here).',
-      'method-not-allowed': `${curly("Did not find method in CORS header 'Access-Control-Allow-Methods'")}).`,
-      'header-not-allowed': `${curly(`header '${name}' is not allowed according to header 'Access-Control-Allow-Headers' from CORS preflight response`)}).`,
-    }[failure.kind];
-    return `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. (Reason: ${reason}`;
-  }
-  const pre = preflight ? "Response to preflight request doesn't pass access control check: " : '';
-  const why = {
-    'acao-missing': `${pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
-    'acao-mismatch': `${pre}The 'Access-Control-Allow-Origin' header has a value '${value}' that is not equal to the supplied origin. Have the server send the header with a valid value.`,
-    'acao-multiple': `${pre}The 'Access-Control-Allow-Origin' header contains multiple values '${value}', but only one is allowed.`,
-    'acao-wildcard-credentials': `${pre}The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.`,
-    'acac-not-true': `${pre}The value of the 'Access-Control-Allow-Credentials' header in the response is '${value}' which must be 'true' when the request's credentials mode is 'include'.`,
-    'preflight-status': `${pre}It does not have HTTP ok status.`,
-    'acam-malformed': '(a message about the malformed Access-Control-Allow-Methods; its wording is not quoted here)',
-    'acah-malformed': '(a message about the malformed Access-Control-Allow-Headers; its wording is not quoted here)',
-    'method-not-allowed': `Method ${value} is not allowed by Access-Control-Allow-Methods in preflight response.`,
-    'header-not-allowed': `Request header field ${name} is not allowed by Access-Control-Allow-Headers in preflight response.`,
-  }[failure.kind];
-  return `Access to fetch at '${url}' from origin '${origin}' has been blocked by CORS policy: ${why}`;
 }
 
 /**

@@ -4,6 +4,9 @@
  * @module
  */
 import type { CorsOptions, Decision } from '@corsica/core';
+import type { BrowserFailure } from '@corsica/core/adapter';
+
+export type { BrowserFailure };
 
 /**
  * The routes the server under test must expose. Every adapter test app and every proxy config
@@ -110,26 +113,6 @@ export interface BrowserCheckStep {
   readonly ok: boolean;
   /** What the check found, in a sentence. */
   readonly detail: string;
-}
-
-/**
- * Which check failed. `value` is what the console quotes: the `Access-Control-Allow-Origin` or
- * `-Credentials` value, the preflight's status, the method, or the request header as the page
- * wrote it.
- */
-export interface BrowserFailure {
-  readonly kind:
-    | 'acao-missing'
-    | 'acao-multiple'
-    | 'acao-mismatch'
-    | 'acao-wildcard-credentials'
-    | 'acac-not-true'
-    | 'preflight-status'
-    | 'acam-malformed'
-    | 'acah-malformed'
-    | 'method-not-allowed'
-    | 'header-not-allowed';
-  readonly value?: string;
 }
 
 /** What the browser must conclude about a scenario's response. */

@@ -1,7 +1,8 @@
 /**
  * `@corsica/core/adapter`: what framework adapters and tools need beyond the application API:
  * reading request facts, deciding once per request (stacking detection), writing a decision onto
- * Node and Web responses, and the caps on hostile input. Applications import `@corsica/core`.
+ * Node and Web responses, the caps on hostile input, and the browsers' console messages for tools
+ * that predict them. Applications import `@corsica/core`.
  * @module
  */
 export { isPolicy } from './is-policy.js';
@@ -17,5 +18,7 @@ export type { HeaderSetter, HeaderTarget } from './request/write.js';
 export { MAX_ORIGIN_LENGTH } from './request/origin.js';
 export { MAX_EMPTY_ELEMENTS, MAX_METHOD_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_REQUEST_HEADERS_LENGTH } from './request/header-list.js';
 export { MAX_AGE_CAPS } from './spec.js';
+export { consoleMessage } from './console.js';
+export type { BrowserEngine, BrowserFailure } from './console.js';
 export { keepVary } from './request/keep-vary.js';
 export type { VaryKeeperTarget } from './request/keep-vary.js';

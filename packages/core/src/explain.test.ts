@@ -38,6 +38,11 @@ describe('explain', () => {
     expect(text).toContain("must not be the wildcard '*' when the request's credentials mode is 'include'");
   });
 
+  it('quotes Firefox\'s credentials message on an accepted preflight without a status, as Firefox prints it', () => {
+    const text = createPolicy({ origin: '*', methods: ['PUT'] }).explain({ method: 'OPTIONS', origin: 'https://a.example', requestMethod: 'PUT' }, { engine: 'firefox', credentials: true });
+    expect(text).toContain('(Reason: Credential is not supported if the CORS header \u2018Access-Control-Allow-Origin\u2019 is \u2018*\u2019)."');
+  });
+
   it('names how an origin matched when it comes as repeated-line arrays from Node', () => {
     expect(policy.explain({ method: 'GET', origin: ['https://app.example.com'] })).toContain('exact match in the allowlist');
   });

@@ -4,14 +4,11 @@
  * @module
  */
 import type { CompiledConfig } from './compiled.js';
+import { consoleLines } from './console.js';
+import type { BrowserFailure } from './console.js';
 import type { Trace } from './request/pipeline.js';
 import { ACAC, ACAO, MAX_AGE_CAPS } from './spec.js';
 import type { Decision, DecisionReason, ExplainContext, HeaderValue, RequestFacts } from './types.js';
-
-const CHROMIUM_BLOCKED = (url: string, origin: string) => `Access to fetch at '${url}' from origin '${origin}' has been blocked by CORS policy: `;
-const FIREFOX_BLOCKED = (url: string) => `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. `;
-/** WebKit (Safari) prints its reason, then this line (measured in WebKitGTK 2.50, packages/e2e engines.test.ts). */
-const WEBKIT_BLOCKED = (url: string) => ` Fetch API cannot load ${url} due to access control checks.`;
 
 /** The engines explain speaks for, by the name their console and users know them by. */
 const ENGINE_NAMES = { chromium: 'Chrome', firefox: 'Firefox', webkit: 'Safari (WebKit)' } as const;
@@ -130,32 +127,20 @@ function explainGuard(req: RequestFacts, own: Decision, trace: Trace, check: (ok
 function browserNextStep(c: CompiledConfig, d: Decision, context: ExplainContext, engine: Engine, url: string, origin: string): string {
   if (d.reason === 'cross-origin-rejected' || d.reason === 'host-not-allowed') return 'blocks the response: the request reached the server, which answered 403 before the application ran, so nothing happened there and the page sees a failed request.';
   if (d.kind === 'not-cors') return 'no CORS check happens.';
-  // Firefox quotes header names with curly quotes and ends with the status it saw.
-  const status = d.status === undefined ? '' : ` Status code: ${d.status}.`;
-  // WebKit checks a preflight's status before its headers, so Corsica's 403 reads as an unsuccessful preflight there
-  const webkitFirst = d.kind === 'preflight' && d.status !== undefined && (d.status < 200 || d.status > 299) ? `Preflight response is not successful. Status code: ${d.status}` : undefined;
-  const blocked = (chromium: string, firefox: string, webkit: string) =>
-    engine === 'firefox'
-      ? `blocks the response. Console: "${FIREFOX_BLOCKED(url)}(Reason: ${firefox.replace(/'([^']*)'/g, '\u2018$1\u2019')}).${status}"`
-      : engine === 'webkit'
-        ? `blocks the response. Console: "${webkitFirst ?? webkit}"; then "${WEBKIT_BLOCKED(url).trim()}"; the page's fetch rejects with TypeError "Load failed"`
-        : `blocks the response. Console: "${CHROMIUM_BLOCKED(url, origin)}${chromium}"`;
+  const blocked = (failure: BrowserFailure) => {
+    const lines = consoleLines(engine, failure, { url, origin, preflight: d.kind === 'preflight', status: d.status });
+    return `blocks the response. Console: "${lines.join('"; then "')}"${engine === 'webkit' ? '; the page\'s fetch rejects with TypeError "Load failed"' : ''}`;
+  };
   const acao = d.headers[ACAO];
-  const pre = d.kind === 'preflight' ? "Response to preflight request doesn't pass access control check: " : '';
   if (acao === undefined) {
     const what = d.kind === 'preflight' ? ' The actual request is never sent.' : ' The request itself reached your server; CORS only hides the response from the page.';
-    return blocked(`${pre}No 'Access-Control-Allow-Origin' header is present on the requested resource.`, "CORS header 'Access-Control-Allow-Origin' missing", `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${d.status ?? '<the app\'s status>'}`) + what;
+    return blocked({ kind: 'acao-missing' }) + what;
   }
-  if (acao !== '*' && acao !== origin) {
-    return blocked(`${pre}The 'Access-Control-Allow-Origin' header has a value '${acao}' that is not equal to the supplied origin. Have the server send the header with a valid value.`, `CORS header 'Access-Control-Allow-Origin' does not match '${acao}'`, `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${d.status ?? '<the app\'s status>'}`);
-  }
+  if (acao !== '*' && acao !== origin) return blocked({ kind: 'acao-mismatch', value: acao });
   if (context.credentials) {
-    if (acao === '*') {
-      return blocked(`${pre}The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.`, "Credential is not supported if the CORS header 'Access-Control-Allow-Origin' is '*'", 'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.');
-    }
-    if (d.headers[ACAC] !== 'true') {
-      return blocked(`${pre}The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'.`, "expected 'true' in CORS header 'Access-Control-Allow-Credentials'", 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".');
-    }
+    if (acao === '*') return blocked({ kind: 'acao-wildcard-credentials' });
+    const acac = d.headers[ACAC];
+    if (acac !== 'true') return blocked({ kind: 'acac-not-true', value: acac ?? '' });
   }
   if (d.kind === 'preflight') {
     const cap = MAX_AGE_CAPS[engine];

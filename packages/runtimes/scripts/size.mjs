@@ -42,8 +42,8 @@ export { answerResponse, applyCorsHeaders, mergeVary, withCorsHeaders } from './
 export { decideOnce, recordedDecision } from './src/request/once.ts';
 export { factsFromFetchRequest, factsFromNodeRequest } from './src/request/facts.ts';`;
 
-/** Modules the per-request engine must never contain a byte of: the config half, explain, the drop-in entry. */
-export const NEVER_PER_REQUEST = ['src/config/', 'src/explain.ts', 'src/compat.ts', 'src/compat/', 'src/policy.ts'];
+/** Modules the per-request engine must never contain a byte of: the config half, explain and its console wording, the drop-in entry. */
+export const NEVER_PER_REQUEST = ['src/config/', 'src/explain.ts', 'src/console.ts', 'src/compat.ts', 'src/compat/', 'src/policy.ts'];
 
 /** Reports whether a bundled module belongs to a part requests never run. */
 export function isNeverPerRequest(module) {
