@@ -96,8 +96,8 @@ export function predictCall(
   return { id, title, call, sent, standard, results, agree, notes };
 }
 
-/** The per-engine notes that are not the shared ones (the cap, cookies). */
-function ownNotes(r: FetchPrediction): string[] {
+/** The per-engine notes that are not the shared ones (the cap, cookies); the shared one is said once, in {@link CallPrediction.notes}. */
+export function ownNotes(r: FetchPrediction): string[] {
   return r.notes.filter((n) => !n.includes(AUTH_NOTE_START));
 }
 

@@ -7,7 +7,7 @@ import { BROWSER_ENGINES, ENGINE_FACTS, browserCheck, send } from '@corsica/conf
 import type { BrowserVerdict, FetchPrediction, HeaderLine, ScenarioResponse } from '@corsica/conformance';
 import type { Decision, ExplainContext, Policy, RequestFacts } from '@corsica/core';
 import { DEFAULT_AUDIT_TIMEOUT, describeGot } from './audit.js';
-import { ENGINE_SOURCE, predictCall } from './engines.js';
+import { ENGINE_SOURCE, ownNotes, predictCall } from './engines.js';
 import type { BrowserEngine, CallPrediction } from './engines.js';
 
 /** The `fetch()` call to explain, as a page would make it. */
@@ -77,6 +77,14 @@ function passesCorsCheck(decision: Decision, origin: string, credentials: boolea
   return !credentials || decision.headers['Access-Control-Allow-Credentials'] === 'true';
 }
 
+/** Why the browser preflights a call (`method` normalized, `names` lower-cased and sorted); empty when it does not. */
+function preflightReasons(method: string, names: readonly string[]): string[] {
+  const reasons: string[] = [];
+  if (!SAFELISTED_METHODS.has(method)) reasons.push(`${method} is not a CORS-safelisted method (GET, HEAD, POST)`);
+  if (names.length > 0) reasons.push(`the page sets ${names.join(', ')}, which ${names.length === 1 ? 'is not a CORS-safelisted header' : 'are not CORS-safelisted headers'}`);
+  return reasons;
+}
+
 async function decideAndExplain(policy: Policy, facts: RequestFacts, context: ExplainContext): Promise<ExplainedRequest> {
   if (policy.isAsync) {
     const [decision, explanation] = await Promise.all([policy.decideAsync(facts), policy.explainAsync(facts, context)]);
@@ -103,9 +111,7 @@ export async function explainRequest(policy: Policy, input: ExplainInput): Promi
   const method = normalizeMethod(input.method ?? 'GET');
   // browsers list the names lower-cased, sorted, comma-joined without spaces
   const names = [...new Set((input.headers ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''))].sort();
-  const reasons: string[] = [];
-  if (!SAFELISTED_METHODS.has(method)) reasons.push(`${method} is not a CORS-safelisted method (GET, HEAD, POST)`);
-  if (names.length > 0) reasons.push(`the page sets ${names.join(', ')}, which ${names.length === 1 ? 'is not a CORS-safelisted header' : 'are not CORS-safelisted headers'}`);
+  const reasons = preflightReasons(method, names);
   const context: ExplainContext = {
     credentials: input.credentials ?? false,
     ...(input.engine === undefined ? {} : { engine: input.engine }),
@@ -210,9 +216,7 @@ export async function explainUrl(input: ExplainUrlInput): Promise<ExplainUrlResu
   const timeout = input.timeout ?? DEFAULT_AUDIT_TIMEOUT;
   const path = `${target.pathname}${target.search}`;
   const call = { origin: input.origin, url: target.href, method, headers: names, credentials };
-  const reasons: string[] = [];
-  if (!SAFELISTED_METHODS.has(method)) reasons.push(`${method} is not a CORS-safelisted method (GET, HEAD, POST)`);
-  if (lower.length > 0) reasons.push(`the page sets ${lower.join(', ')}, which ${lower.length === 1 ? 'is not a CORS-safelisted header' : 'are not CORS-safelisted headers'}`);
+  const reasons = preflightReasons(method, lower);
 
   const probe = async (m: string, headers: HeaderLine[]): Promise<ProbedRequest> => {
     const response = await send(target.origin, { method: m, path, headers }, timeout);
@@ -238,8 +242,8 @@ export async function explainUrl(input: ExplainUrlInput): Promise<ExplainUrlResu
       throw new ExplainUrlError(`corsica: a ${method} without a preflight is judged on its own answer only, and sending it may change things on the server; pass --send to send it (without a body).`);
     }
     const notSent = `the ${method} itself was not sent: it may change things on the server (pass --send to send it, without a body)`;
-    const prediction = predictCall('engines.call', describeCall(call), call, preflight === undefined ? {} : { preflight: preflight.response }, engines, preflight === undefined ? [] : [preflight.sent]);
-    return { preflightReason: reasons.length > 0 ? reasons.join(', and ') : undefined, ...(preflight === undefined ? {} : { preflight }), notSent, prediction, allowed: false };
+    const prediction = predictCall('engines.call', describeCall(call), call, { preflight: preflight.response }, engines, [preflight.sent]);
+    return { preflightReason: reasons.join(', and '), preflight, notSent, prediction, allowed: false };
   }
   const actual = await probe(method, [['Origin', input.origin]]);
   const prediction = predictCall(
@@ -300,7 +304,7 @@ export function formatExplainUrl(result: ExplainUrlResult): string {
       const r = p.results.find((x) => x.engine === e)!;
       if (r.console !== undefined) out.push(`  ${e} console: ${r.console}`);
       if (!r.allowed && r.console !== undefined) out.push(`  ${e}: the page's fetch rejects with TypeError: ${ENGINE_FACTS[e].fetchError}`);
-      for (const n of r.notes.filter((x) => !p.notes.length || !x.includes(' lets Access-Control-Allow-Headers: * cover Authorization'))) out.push(`  ${e}: ${n}`);
+      for (const n of ownNotes(r)) out.push(`  ${e}: ${n}`);
     }
   }
   out.push('');
