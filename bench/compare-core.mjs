@@ -5,9 +5,12 @@
  *
  *   node bench/compare-core.mjs /path/to/candidate/dist/index.js [sizes=1,10,10000]
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import cors from 'cors';
-import * as installed from '@corsica/core';
+import * as installedIndex from '@corsica/core';
+import * as installedAdapter from '@corsica/core/adapter';
 import { FakeResponse, fakeRequest, noop } from './lib/fake.mjs';
 import * as fx from './lib/fixtures.mjs';
 import { timeAlternating } from './lib/measure.mjs';
@@ -18,7 +21,12 @@ if (!candidatePath) {
   process.stderr.write('usage: node bench/compare-core.mjs /path/to/candidate/dist/index.js [sizes]\n');
   process.exit(2);
 }
-const candidate = await import(pathToFileURL(candidatePath).href);
+// the facts readers and header writers live in the adapter entry since the core was split; an
+// older candidate build exports them from its index
+const candidateIndex = await import(pathToFileURL(candidatePath).href);
+const candidateAdapter = join(dirname(candidatePath), 'adapter.js');
+const candidate = { ...candidateIndex, ...(existsSync(candidateAdapter) ? await import(pathToFileURL(candidateAdapter).href) : {}) };
+const installed = { ...installedIndex, ...installedAdapter };
 const sizes = (process.argv[3] ?? '1,10,10000').split(',').map(Number);
 
 function corsicaRun(core, policy, shape) {
