@@ -2,8 +2,8 @@
  * `@corsica/fastify`: Corsica CORS plugin for Fastify 4 and 5.
  * @module
  */
-import { CorsConfigError, applyCorsHeaders } from '@corsica/core';
-import { decideOnce, factsFromNodeRequest, isPolicy, keepVary, mergeVary } from '@corsica/core/adapter';
+import { CorsConfigError } from '@corsica/core';
+import { decideOnce, factsFromNodeRequest, isPolicy, keepVaryAtWriteHead, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, Decision, Policy } from '@corsica/core';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
@@ -94,35 +94,28 @@ const corsica: FastifyPluginCallback<FastifyCorsOptions> = (fastify, options, do
     if (isPolicy(chosen)) return decide(chosen, request, reply, next, false);
     chosen(request)
       .then((picked) => {
-        // the delegator picks by request (usually by Origin), so every answer varies on it
-        const raw = reply.raw;
-        const vary = mergeVary(reply.getHeader('vary'), VARY_ORIGIN);
-        if (vary !== undefined) raw.setHeader('Vary', vary);
         if (picked !== DISABLED) return decide(picked, request, reply, next, true);
-        keepVary(raw, VARY_ORIGIN);
+        // no CORS for this request, but the delegator picked by request (usually by Origin)
+        keepForTheApp(reply, VARY_ORIGIN);
         next();
       })
       .catch(next);
   });
-
-  // Over HTTP/2, Node's writeHead(status, headers) stores Fastify's reply headers without calling
-  // res.setHeader, so keepVary never sees a Vary the handler put on the reply: merge it back here.
-  if (fastify.initialConfig.http2 === true) {
-    fastify.addHook('onSend', function corsicaOnSendHttp2(request, reply, payload, next) {
-      const decision = request.cors;
-      if (decision !== null && decision.vary.length > 0) {
-        const vary = mergeVary(reply.getHeader('vary'), decision.vary);
-        if (vary !== undefined) reply.header('Vary', vary);
-      }
-      next(null, payload);
-    });
-  }
 
   done();
 };
 
 /** What a delegator's answers vary on: it picks by request, usually by Origin. */
 const VARY_ORIGIN: readonly string[] = Object.freeze(['Origin']);
+const WITH_ORIGIN = new WeakMap<readonly string[], readonly string[]>();
+
+/** A decision's `Vary` names with `Origin` among them (a delegator's policy may answer `*`); the core's lists are frozen and few, so each is built once. */
+function withOrigin(names: readonly string[]): readonly string[] {
+  if (names.some((name) => name.toLowerCase() === 'origin')) return names;
+  let list = WITH_ORIGIN.get(names);
+  if (list === undefined) WITH_ORIGIN.set(names, (list = Object.freeze(['Origin', ...names])));
+  return list;
+}
 
 function decide(policy: Policy, request: FastifyRequest, reply: FastifyReply, next: HookHandlerDoneFunction, delegated: boolean): void {
   const result = decideOnce(policy, request.raw, factsFromNodeRequest(request.raw));
@@ -133,29 +126,70 @@ function decide(policy: Policy, request: FastifyRequest, reply: FastifyReply, ne
 function answer(policy: Policy, request: FastifyRequest, reply: FastifyReply, decision: Decision | undefined, next: HookHandlerDoneFunction, delegated: boolean): void {
   // undefined: another Corsica plugin or middleware decided this request, and its headers stand
   if (decision === undefined) {
-    if (delegated) keepVary(reply.raw, VARY_ORIGIN);
+    if (delegated) keepForTheApp(reply, VARY_ORIGIN);
     return next();
   }
   request.cors = decision;
-  // On the Node response, not the reply: Fastify then writes its reply headers with
-  // writeHead(status, headers) onto a response that already holds some, which sets each one
-  // through res.setHeader, where keepVary puts the CORS names back into a replaced Vary. Fastify's
-  // reply.getHeader() and getHeaders() read the Node response's headers too; reply.hijack() keeps them.
-  const raw = reply.raw;
-  applyCorsHeaders(raw, decision);
-  keepVary(raw, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
+  // On the reply, as Fastify's own headers: Fastify hands them to writeHead(status, headers) in
+  // one object, which Node writes as it is when the response holds no header of its own.
+  const headers = decision.headers;
+  for (const name in headers) reply.header(name, headers[name]!);
+  // a delegator's policy may answer `*`, yet the delegator picked it by request
+  const vary = delegated ? withOrigin(decision.vary) : decision.vary;
   if (decision.kind === 'preflight') {
+    // Vary goes on, unguarded: no cache stores an answer to OPTIONS (RFC 9110, section 9.3.7)
+    putVary(reply, vary);
     const cacheControl = decision.allowed ? cacheControlOf(policy) : undefined;
     if (cacheControl !== undefined) reply.header('Cache-Control', cacheControl);
     reply.code(decision.status).send();
     return;
   }
+  keepForTheApp(reply, vary);
   if (decision.status !== undefined) {
     // the origin guard rejected it: answered here, before routing and auth
     reply.code(decision.status).type('text/plain; charset=utf-8').send(decision.body);
     return;
   }
   next();
+}
+
+/** Merges `names` into the reply's `Vary`. */
+function putVary(reply: FastifyReply, names: readonly string[]): void {
+  if (names.length === 0) return;
+  const vary = mergeVary(reply.getHeader('vary') as string | undefined, names);
+  if (vary !== undefined) reply.header('Vary', vary);
+}
+
+/**
+ * For a reply the app goes on to build: puts `names` in its `Vary` and keeps them there whatever
+ * the app does to `Vary` later (`reply.header`, `reply.headers`, `reply.removeHeader`,
+ * `reply.raw.setHeader`, in a handler or an `onSend` hook), checked once by the Node response
+ * when Fastify writes the head, over HTTP/1 and HTTP/2. A hijacked reply gets the CORS headers
+ * on `reply.raw`, where the app then writes.
+ */
+function keepForTheApp(reply: FastifyReply, names: readonly string[]): void {
+  reply.hijack = hijackKeepingCors;
+  putVary(reply, names);
+  keepVaryAtWriteHead(reply.raw, names);
+}
+
+/**
+ * `reply.hijack()` for a reply that carries CORS headers: Fastify never sends a hijacked reply's
+ * headers, so the ones the app would have sent (the decision's, as the app left them, and `Vary`)
+ * move to `reply.raw` first.
+ */
+function hijackKeepingCors(this: FastifyReply): FastifyReply {
+  const raw = this.raw;
+  const decision = this.request.cors;
+  if (decision !== null) {
+    for (const name in decision.headers) {
+      const value = this.getHeader(name);
+      if (value !== undefined) raw.setHeader(name, value);
+    }
+  }
+  const vary = this.getHeader('vary');
+  if (vary !== undefined) raw.setHeader('Vary', vary);
+  return (Object.getPrototypeOf(this) as FastifyReply).hijack.call(this);
 }
 
 function routePolicy(source: PluginSource, options: object, route: string): Policy | false {

@@ -1,7 +1,7 @@
 import { ServerResponse, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { keepVary } from './keep-vary.js';
+import { keepVary, keepVaryAtWriteHead } from './keep-vary.js';
 
 const ORIGIN = Object.freeze(['Origin']);
 
@@ -94,5 +94,74 @@ describe('keepVary', () => {
     expect(seen).toEqual(['Vary']);
     // the later list is merged first, then the earlier one, by the keeper it wraps
     expect(res.getHeader('vary')).toBe('Cookie, Access-Control-Request-Method, Origin');
+  });
+});
+
+/** The Vary lines of the head the response wrote, joined. */
+function sentVary(res: ServerResponse): string {
+  const head = (res as unknown as { _header: string | null })._header ?? '';
+  return [...head.matchAll(/^vary: *(.*)\r$/gim)].map((m) => m[1]).join(' | ');
+}
+
+describe('keepVaryAtWriteHead', () => {
+  type Case = { desc: string; act: (res: ServerResponse) => void; want: string };
+  it.each<Case>([
+    { desc: 'no change by the app', act: (res) => res.writeHead(200, { vary: 'Origin', 'content-type': 'text/plain' }), want: 'Origin' },
+    { desc: 'the Vary in writeHead’s headers replaced', act: (res) => res.writeHead(200, { vary: 'Accept-Encoding' }), want: 'Accept-Encoding, Origin' },
+    { desc: 'a Vary key in another case', act: (res) => res.writeHead(200, { VARY: 'Accept-Encoding' }), want: 'Accept-Encoding, Origin' },
+    { desc: 'setHeader, then writeHead with a Vary (both kept)', act: (res) => {
+        res.setHeader('Vary', 'Cookie');
+        res.writeHead(200, { vary: 'Origin' });
+      }, want: 'Cookie, Origin' },
+    { desc: 'setHeader, then an implicit head (end)', act: (res) => {
+        res.setHeader('Vary', 'Accept-Encoding');
+        res.end('ok');
+      }, want: 'Accept-Encoding, Origin' },
+    { desc: 'removeHeader, then an implicit head', act: (res) => {
+        res.removeHeader('Vary');
+        res.end();
+      }, want: 'Origin' },
+    { desc: 'writeHead(status, reason, headers)', act: (res) => res.writeHead(200, 'Fine', { Vary: 'Accept-Encoding' }), want: 'Accept-Encoding, Origin' },
+    { desc: 'writeHead with an array', act: (res) => res.writeHead(200, ['Vary', 'Accept-Encoding', 'Content-Type', 'text/plain']), want: 'Accept-Encoding, Origin' },
+    { desc: 'Vary: *', act: (res) => res.writeHead(200, { vary: '*' }), want: '*' },
+    { desc: 'headers without Vary', act: (res) => res.writeHead(204, { 'x-other': '1' }), want: 'Origin' },
+  ])('sends the names after $desc', ({ act, want }) => {
+    const res = response();
+    keepVaryAtWriteHead(res, ORIGIN);
+    act(res);
+    expect(sentVary(res)).toBe(want);
+  });
+
+  it('never changes the object passed to writeHead: a frozen or shared one is copied', () => {
+    const shared = Object.freeze({ Vary: 'Accept-Encoding', 'Content-Type': 'text/plain' });
+    const res = response();
+    keepVaryAtWriteHead(res, ORIGIN);
+    res.writeHead(200, shared);
+    expect(sentVary(res)).toBe('Accept-Encoding, Origin');
+    expect(shared).toEqual({ Vary: 'Accept-Encoding', 'Content-Type': 'text/plain' });
+  });
+
+  it('does nothing for an empty list, installs one shared function per frozen list, and calls a writeHead the response had first', () => {
+    const bare = response();
+    keepVaryAtWriteHead(bare, []);
+    expect(Object.hasOwn(bare, 'writeHead')).toBe(false);
+    const a = response();
+    const b = response();
+    keepVaryAtWriteHead(a, ORIGIN);
+    keepVaryAtWriteHead(b, ORIGIN);
+    keepVaryAtWriteHead(b, ORIGIN);
+    expect(a.writeHead).toBe(b.writeHead);
+    const calls: number[] = [];
+    const c = response();
+    const own = ServerResponse.prototype.writeHead;
+    // what on-headers does: its own writeHead on the response, calling the inherited one
+    c.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+      calls.push(args[0]);
+      return own.apply(this, args);
+    } as ServerResponse['writeHead'];
+    keepVaryAtWriteHead(c, ORIGIN);
+    c.writeHead(201, { vary: 'Cookie' });
+    expect(calls).toEqual([201]);
+    expect(sentVary(c)).toBe('Cookie, Origin');
   });
 });

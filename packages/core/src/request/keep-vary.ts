@@ -143,3 +143,114 @@ export function keepVary(res: VaryKeeperTarget, names: readonly string[]): void 
   target.setHeader = keeper.setHeader;
   target.removeHeader = keeper.removeHeader;
 }
+
+/** A Node response whose head `keepVaryAtWriteHead` watches: `http.ServerResponse` or `http2`'s compatibility response. */
+export interface WriteHeadTarget {
+  writeHead(statusCode: number, ...rest: never[]): unknown;
+  getHeader(name: string): unknown;
+  setHeader(name: string, value: HeaderValue): unknown;
+}
+
+type WriteHead = (this: WriteHeadTarget, statusCode: number, reason?: unknown, headers?: unknown) => unknown;
+
+/** The names of a `Vary` value, whatever form it came in (string, number, array of strings). */
+function varyNames(value: unknown): string[] {
+  const text = Array.isArray(value) ? value.join(',') : String(value);
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+/** `second` merged into `first` (neither drops a name): what a response that held `first` sends once `second` replaced it and both must count. */
+function unionOf(first: unknown, second: unknown): HeaderValue {
+  const merged = mergeVary(first as HeaderValue, varyNames(second));
+  return merged ?? (first as HeaderValue);
+}
+
+function makeWriteHeadKeeper(names: readonly string[], hidden?: WriteHead): WriteHead {
+  const whole = names.join(', ');
+  const lower = names.map((name) => name.toLowerCase());
+  const withOurs = (value: unknown): HeaderValue | undefined => withNames(value === undefined || value === null ? '' : (value as HeaderValue), names, lower, whole);
+  return function writeHeadKeepingVary(statusCode, reason, obj) {
+    const headersAt = typeof reason === 'string' ? 2 : 1;
+    const headers = headersAt === 2 ? obj : reason;
+    // what `setHeader` put on the response; a `Vary` in `headers` replaces it
+    const held = this.getHeader('vary');
+    if (headers === undefined || headers === null || typeof headers !== 'object') {
+      const merged = withOurs(held);
+      if (merged !== undefined) this.setHeader('Vary', merged);
+    } else if (Array.isArray(headers)) {
+      // [name, value, name, value, ...]: one Vary pair holding every value, the held one and ours
+      let value: unknown = held;
+      const rest: unknown[] = [];
+      for (let i = 0; i + 1 < headers.length; i += 2) {
+        if (isVary(headers[i])) value = value === undefined ? headers[i + 1] : unionOf(value, headers[i + 1]);
+        else rest.push(headers[i], headers[i + 1]);
+      }
+      const merged = withOurs(value) ?? (value as HeaderValue);
+      rest.push('Vary', merged);
+      if (headersAt === 2) obj = rest;
+      else reason = rest;
+    } else {
+      // Fastify's reply headers, or an app's object: never mutated, copied when Vary must change
+      const record = headers as Record<string, unknown>;
+      let key: string | undefined = record.vary !== undefined ? 'vary' : undefined;
+      if (key === undefined) {
+        for (const name in record) {
+          if (isVary(name)) {
+            key = name;
+            break;
+          }
+        }
+      }
+      const given = key === undefined ? undefined : record[key];
+      if (given === undefined) {
+        const merged = withOurs(held);
+        if (merged !== undefined) this.setHeader('Vary', merged);
+      } else {
+        const value = held === undefined ? given : unionOf(held, given);
+        const merged = withOurs(value) ?? value;
+        if (merged !== given) {
+          const copy = { ...record, [key!]: merged };
+          if (headersAt === 2) obj = copy;
+          else reason = copy;
+        }
+      }
+    }
+    return (hidden ?? (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead).call(this, statusCode, reason, obj);
+  };
+}
+
+const HEAD_KEEPERS = new WeakMap<readonly string[], WriteHead>();
+
+/**
+ * Makes `res` send `names` in its `Vary`, checked once, when the head is written: whatever the
+ * app did to `Vary` before (`setHeader`, `removeHeader`, a `Vary` in `writeHead`'s headers, which
+ * replaces the one the response held: both are sent), the names are merged in. The cheaper of the
+ * two keepers for a framework that hands its headers to `writeHead(status, headers)` in one object
+ * (Fastify): one function on the response, run once, where {@link keepVary} runs on every
+ * `setHeader`. Objects passed to `writeHead` are never changed: a copy goes on when Vary must
+ * change. `res.getHeader('Vary')` reads what the app set until the head is written.
+ *
+ * @example
+ * ```ts
+ * reply.header('Vary', mergeVary(reply.getHeader('vary'), decision.vary));
+ * keepVaryAtWriteHead(reply.raw, decision.vary);
+ * ```
+ */
+export function keepVaryAtWriteHead(res: WriteHeadTarget, names: readonly string[]): void {
+  if (names.length === 0) return;
+  const frozen = Object.isFrozen(names) ? names : Object.freeze([...names]);
+  let keeper = HEAD_KEEPERS.get(frozen);
+  if (keeper === undefined) {
+    keeper = makeWriteHeadKeeper(frozen);
+    if (frozen === names) HEAD_KEEPERS.set(frozen, keeper);
+  }
+  const target = res as unknown as { writeHead: WriteHead };
+  const current = target.writeHead;
+  if (current === keeper) return;
+  const inherited = (Object.getPrototypeOf(res) as { writeHead: WriteHead }).writeHead;
+  // something (on-headers, an instrumentation, another list's keeper) put its own writeHead here first: call it
+  target.writeHead = current === inherited ? keeper : makeWriteHeadKeeper(frozen, current);
+}
