@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyCorsHeaders } from '@corsica/core';
-import { decideOnce, factsFromNodeRequest, isPolicy, keepVary, mergeVary } from '@corsica/core/adapter';
+import { decideOnce, factsFromNodeRequest, isPolicy, keepVaryAtWriteHead, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import { DISABLED, policySource } from './compat.js';
 import type { CorsOptionsDelegate, CorsPackageOptions } from './compat.js';
@@ -119,7 +119,7 @@ export function cors(input?: unknown): CorsMiddleware {
         const vary = mergeVary(res.getHeader('Vary'), VARY_ORIGIN);
         if (vary !== undefined) res.setHeader('Vary', vary);
         if (chosen !== DISABLED) return decide(chosen, req, res, next, true);
-        keepVary(res, VARY_ORIGIN);
+        keepVaryAtWriteHead(res, VARY_ORIGIN);
         next();
       })
       .catch(next);
@@ -139,7 +139,7 @@ function decide(policy: Policy, req: CorsRequest, res: ServerResponse, next: (er
 function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, decision: Decision | undefined, delegated: boolean): void {
   // undefined: another Corsica middleware decided this request, and its headers stand
   if (decision === undefined) {
-    if (delegated) keepVary(res, VARY_ORIGIN);
+    if (delegated) keepVaryAtWriteHead(res, VARY_ORIGIN);
     return next();
   }
   req.cors = decision;
@@ -147,7 +147,7 @@ function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) =
   if (decision.status === undefined) {
     // the app may replace Vary after this (res.set('Vary', ...)): keep what the answer varies on.
     // A preflight or a rejection is ended right here, before any other code can touch it.
-    keepVary(res, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
+    keepVaryAtWriteHead(res, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
     return next();
   }
   // a preflight, or a request the origin guard rejected: answered here, the app never runs

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPolicy } from '@corsica/core';
 import type { CorsMiddleware, CorsRequest } from '../src/index.js';
@@ -101,5 +103,42 @@ describe('plain node:http with a "*" policy: a handler that replaces Vary', () =
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('plain node:http2 (compatibility API, cleartext): a handler that replaces Vary', () => {
+  let server: http2.Http2Server;
+  let client: http2.ClientHttp2Session;
+  beforeAll(async () => {
+    const middleware = cors(mainOptions);
+    server = http2.createServer((req, res) => {
+      middleware(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse, () => {
+        const answer = NODE_VARY_REPLACEMENTS[(req.url ?? '/').slice(1)]!;
+        answer(res as unknown as http.ServerResponse, 'ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    client = http2.connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  // the compatibility response has no setHeaders and no appendHeader
+  const ways = Object.keys(NODE_VARY_REPLACEMENTS).filter((way) => way !== 'setHeaders' && way !== 'removeHeader-appendHeader');
+  it.each(ways.flatMap((way) => [{ way, origin: APP }, { way, origin: EVIL }]))('keeps Vary: Origin after $way, for origin $origin', async ({ way, origin }) => {
+    const headers = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+      const stream = client.request({ ':path': `/${way}`, origin });
+      stream.on('response', (h) => {
+        stream.resume();
+        stream.on('end', () => resolve(h));
+      });
+      stream.on('error', reject);
+      stream.end();
+    });
+    expect(headers[':status']).toBe(200);
+    expect(headers['access-control-allow-origin']).toBe(origin === APP ? APP : undefined);
+    expect(String(headers.vary).split(/\s*,\s*/).sort()).toEqual(['Accept-Encoding', 'Origin']);
   });
 });

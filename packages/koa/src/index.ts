@@ -4,7 +4,7 @@
  * @module
  */
 import { applyCorsHeaders } from '@corsica/core';
-import { decideOnce, factsFromNodeRequest, keepVary, mergeVary } from '@corsica/core/adapter';
+import { decideOnce, factsFromNodeRequest, keepVaryAtWriteHead, mergeVary } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { koaSource } from './compat.js';
@@ -119,7 +119,7 @@ function answer(ctx: ParameterizedContext<CorsState>, next: Next, decision: Deci
   }
   // later middleware, or earlier middleware on the way out, may replace Vary (ctx.set('Vary', ...)):
   // keep what the answer varies on
-  keepVary(ctx.res, decision.vary);
+  keepVaryAtWriteHead(ctx.res, decision.vary);
   if (decision.kind === 'preflight') {
     const status = decision.status;
     ctx.status = status;

@@ -21,6 +21,10 @@
  * stream's own `respond()`, or `http2`'s compatibility `writeHead(status, headers)` (which stores
  * headers without calling `setHeader`), and code that deletes the own properties or puts its own
  * `setHeader` on the response later without calling the one it replaces.
+ *
+ * `keepVaryAtWriteHead` (below) is the adapters' cheaper way to the same end, HTTP/2's
+ * `writeHead(status, headers)` included: one `writeHead` on the response, which merges the names
+ * in once, when the head is written.
  * @see https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
  * @module
  */
@@ -171,7 +175,8 @@ function unionOf(first: unknown, second: unknown): HeaderValue {
 function makeWriteHeadKeeper(names: readonly string[], hidden?: WriteHead): WriteHead {
   const whole = names.join(', ');
   const lower = names.map((name) => name.toLowerCase());
-  const withOurs = (value: unknown): HeaderValue | undefined => withNames(value === undefined || value === null ? '' : (value as HeaderValue), names, lower, whole);
+  // what the adapter wrote, left alone: the usual case, answered without scanning the list
+  const withOurs = (value: unknown): HeaderValue | undefined => (value === whole ? undefined : withNames(value === undefined || value === null ? '' : (value as HeaderValue), names, lower, whole));
   return function writeHeadKeepingVary(statusCode, reason, obj) {
     const headersAt = typeof reason === 'string' ? 2 : 1;
     const headers = headersAt === 2 ? obj : reason;
