@@ -132,6 +132,12 @@ describe('keepVaryAtWriteHead', () => {
     expect(sentVary(res)).toBe(want);
   });
 
+  it('lets Node refuse an odd-length header array, as it would without the keeper', () => {
+    const res = response();
+    keepVaryAtWriteHead(res, ORIGIN);
+    expect(() => res.writeHead(200, ['Vary', 'Accept-Encoding', 'Content-Type'])).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+  });
+
   it('never changes the object passed to writeHead: a frozen or shared one is copied', () => {
     const shared = Object.freeze({ Vary: 'Accept-Encoding', 'Content-Type': 'text/plain' });
     const res = response();

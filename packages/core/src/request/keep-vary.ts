@@ -186,6 +186,8 @@ function makeWriteHeadKeeper(names: readonly string[], hidden?: WriteHead): Writ
       const merged = withOurs(held);
       if (merged !== undefined) this.setHeader('Vary', merged);
     } else if (Array.isArray(headers)) {
+      // an odd length goes through untouched, for Node to refuse it as it would without us
+      if (headers.length % 2 !== 0) return (hidden ?? (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead).call(this, statusCode, reason, obj);
       // [name, value, name, value, ...]: one Vary pair holding every value, the held one and ours
       let value: unknown = held;
       const rest: unknown[] = [];
