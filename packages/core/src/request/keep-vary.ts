@@ -230,6 +230,9 @@ function makeWriteHeadKeeper(names: readonly string[], hidden?: WriteHead): Writ
 }
 
 const HEAD_KEEPERS = new WeakMap<readonly string[], WriteHead>();
+// the last list seen: nearly every response of a process carries the same one
+let lastHeadNames: readonly string[] | undefined;
+let lastHeadKeeper: WriteHead | undefined;
 
 /**
  * Makes `res` send `names` in its `Vary`, checked once, when the head is written: whatever the
@@ -248,11 +251,16 @@ const HEAD_KEEPERS = new WeakMap<readonly string[], WriteHead>();
  */
 export function keepVaryAtWriteHead(res: WriteHeadTarget, names: readonly string[]): void {
   if (names.length === 0) return;
-  const frozen = Object.isFrozen(names) ? names : Object.freeze([...names]);
-  let keeper = HEAD_KEEPERS.get(frozen);
-  if (keeper === undefined) {
-    keeper = makeWriteHeadKeeper(frozen);
-    if (frozen === names) HEAD_KEEPERS.set(frozen, keeper);
+  let keeper: WriteHead;
+  let frozen = names;
+  if (names === lastHeadNames) keeper = lastHeadKeeper!;
+  else if (!Object.isFrozen(names)) keeper = makeWriteHeadKeeper((frozen = Object.freeze([...names])));
+  else {
+    let known = HEAD_KEEPERS.get(names);
+    if (known === undefined) HEAD_KEEPERS.set(names, (known = makeWriteHeadKeeper(names)));
+    keeper = known;
+    lastHeadNames = names;
+    lastHeadKeeper = known;
   }
   const target = res as unknown as { writeHead: WriteHead };
   const current = target.writeHead;

@@ -30,13 +30,11 @@ function readRecord(carrier: object): Recorded | undefined {
 }
 
 function writeRecord(carrier: object, value: Recorded): void {
-  if (Object.isExtensible(carrier)) {
-    try {
-      (carrier as Carrier)[DECISION] = value;
-      if ((carrier as Carrier)[DECISION] === value) return;
-    } catch {
-      // a proxy or a setter that refuses: fall through to the WeakMap
-    }
+  try {
+    (carrier as Carrier)[DECISION] = value;
+    if ((carrier as Carrier)[DECISION] === value) return;
+  } catch {
+    // a frozen or sealed carrier, a proxy or a setter that refuses (modules are strict: they throw)
   }
   (holder[FALLBACK] ??= new WeakMap()).set(carrier, value);
 }
