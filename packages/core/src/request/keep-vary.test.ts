@@ -56,21 +56,6 @@ describe('keepVary', () => {
     expect(res.getHeader('vary')).toBe('Accept-Encoding, Origin');
   });
 
-  it('does nothing for an empty list, and installs one pair of shared functions per list', () => {
-    const bare = response();
-    keepVary(bare, []);
-    expect(Object.hasOwn(bare, 'setHeader')).toBe(false);
-    const a = response();
-    const b = response();
-    keepVary(a, ORIGIN);
-    keepVary(b, ORIGIN);
-    keepVary(b, ORIGIN);
-    expect(a.setHeader).toBe(b.setHeader);
-    expect(a.removeHeader).toBe(b.removeHeader);
-    b.setHeader('Vary', 'Cookie');
-    expect(b.getHeader('vary')).toBe('Cookie, Origin');
-  });
-
   it('copies a list that is not frozen, so changing it later changes nothing', () => {
     const names = ['Origin'];
     const res = response();
@@ -147,27 +132,43 @@ describe('keepVaryAtWriteHead', () => {
     expect(shared).toEqual({ Vary: 'Accept-Encoding', 'Content-Type': 'text/plain' });
   });
 
-  it('does nothing for an empty list, installs one shared function per frozen list, and calls a writeHead the response had first', () => {
-    const bare = response();
-    keepVaryAtWriteHead(bare, []);
-    expect(Object.hasOwn(bare, 'writeHead')).toBe(false);
-    const a = response();
-    const b = response();
-    keepVaryAtWriteHead(a, ORIGIN);
-    keepVaryAtWriteHead(b, ORIGIN);
-    keepVaryAtWriteHead(b, ORIGIN);
-    expect(a.writeHead).toBe(b.writeHead);
+  it('calls a writeHead the response had of its own before', () => {
     const calls: number[] = [];
-    const c = response();
+    const res = response();
     const own = ServerResponse.prototype.writeHead;
     // what on-headers does: its own writeHead on the response, calling the inherited one
-    c.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
       calls.push(args[0]);
       return own.apply(this, args);
     } as ServerResponse['writeHead'];
-    keepVaryAtWriteHead(c, ORIGIN);
-    c.writeHead(201, { vary: 'Cookie' });
+    keepVaryAtWriteHead(res, ORIGIN);
+    res.writeHead(201, { vary: 'Cookie' });
     expect(calls).toEqual([201]);
-    expect(sentVary(c)).toBe('Cookie, Origin');
+    expect(sentVary(res)).toBe('Cookie, Origin');
+  });
+});
+
+describe.each([
+  // keepVary merges at once; keepVaryAtWriteHead when the head is written
+  { keeper: 'keepVary', keep: keepVary, own: ['setHeader', 'removeHeader'] as const, beforeHead: 'Cookie, Origin' },
+  { keeper: 'keepVaryAtWriteHead', keep: keepVaryAtWriteHead, own: ['writeHead'] as const, beforeHead: 'Cookie' },
+])('$keeper', ({ keep, own, beforeHead }) => {
+  it('does nothing for an empty list, and installs the same shared functions for the same list', () => {
+    const bare = response();
+    keep(bare, []);
+    for (const name of own) expect(Object.hasOwn(bare, name)).toBe(false);
+    const a = response();
+    const b = response();
+    keep(a, ORIGIN);
+    keep(b, ORIGIN);
+    keep(b, ORIGIN);
+    for (const name of own) {
+      expect(Object.hasOwn(b, name)).toBe(true);
+      expect(a[name]).toBe(b[name]);
+    }
+    b.setHeader('Vary', 'Cookie');
+    expect(b.getHeader('vary')).toBe(beforeHead);
+    b.end();
+    expect(sentVary(b)).toBe('Cookie, Origin');
   });
 });

@@ -101,20 +101,27 @@ function makeKeeper(names: readonly string[], hidden?: Keeper): Keeper {
   };
 }
 
-const KEEPERS = new WeakMap<readonly string[], Keeper>();
-// the last list seen: nearly every request of a process carries the same one
-let lastNames: readonly string[] | undefined;
-let lastKeeper: Keeper | undefined;
-
-function keeperOf(names: readonly string[]): Keeper {
-  if (names === lastNames) return lastKeeper!;
-  if (!Object.isFrozen(names)) return makeKeeper(Object.freeze([...names]));
-  let keeper = KEEPERS.get(names);
-  if (keeper === undefined) KEEPERS.set(names, (keeper = makeKeeper(names)));
-  lastNames = names;
-  lastKeeper = keeper;
-  return keeper;
+/**
+ * `make`, once per frozen names list (the core's decisions share a few): a list that is not frozen
+ * gets a frozen copy and a fresh keeper, so changing it later changes nothing.
+ */
+function perList<T>(make: (names: readonly string[]) => T): (names: readonly string[]) => T {
+  const known = new WeakMap<readonly string[], T>();
+  // the last list seen: nearly every request of a process carries the same one
+  let lastNames: readonly string[] | undefined;
+  let lastMade: T | undefined;
+  return (names) => {
+    if (names === lastNames) return lastMade!;
+    if (!Object.isFrozen(names)) return make(Object.freeze([...names]));
+    let made = known.get(names);
+    if (made === undefined) known.set(names, (made = make(names)));
+    lastNames = names;
+    lastMade = made;
+    return made;
+  };
 }
+
+const keeperOf = perList((names) => makeKeeper(names));
 
 /**
  * Makes `res` keep `names` in its `Vary` for the rest of the response: a later `setHeader('Vary')`
@@ -182,57 +189,50 @@ function makeWriteHeadKeeper(names: readonly string[], hidden?: WriteHead): Writ
     const headers = headersAt === 2 ? obj : reason;
     // what `setHeader` put on the response; a `Vary` in `headers` replaces it
     const held = this.getHeader('vary');
-    if (headers === undefined || headers === null || typeof headers !== 'object') {
-      const merged = withOurs(held);
-      if (merged !== undefined) this.setHeader('Vary', merged);
-    } else if (Array.isArray(headers)) {
-      // an odd length goes through untouched, for Node to refuse it as it would without us
-      if (headers.length % 2 !== 0) return (hidden ?? (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead).call(this, statusCode, reason, obj);
-      // [name, value, name, value, ...]: one Vary pair holding every value, the held one and ours
-      let value: unknown = held;
-      const rest: unknown[] = [];
-      for (let i = 0; i + 1 < headers.length; i += 2) {
-        if (isVary(headers[i])) value = value === undefined ? headers[i + 1] : unionOf(value, headers[i + 1]);
-        else rest.push(headers[i], headers[i + 1]);
-      }
-      const merged = withOurs(value) ?? (value as HeaderValue);
-      rest.push('Vary', merged);
-      if (headersAt === 2) obj = rest;
-      else reason = rest;
-    } else {
-      // Fastify's reply headers, or an app's object: never mutated, copied when Vary must change
-      const record = headers as Record<string, unknown>;
-      let key: string | undefined = record.vary !== undefined ? 'vary' : undefined;
-      if (key === undefined) {
-        for (const name in record) {
-          if (isVary(name)) {
-            key = name;
-            break;
-          }
+    // the headers to pass on instead of the caller's, which are never changed
+    let replaced: unknown[] | Record<string, unknown> | undefined;
+    if (Array.isArray(headers)) {
+      // [name, value, ...]: one Vary pair holding every value, the held one and ours. An odd
+      // length goes through untouched, for Node to refuse it as it would without us.
+      if (headers.length % 2 === 0) {
+        let value: unknown = held;
+        replaced = [];
+        for (let i = 0; i < headers.length; i += 2) {
+          if (isVary(headers[i])) value = value === undefined ? headers[i + 1] : unionOf(value, headers[i + 1]);
+          else replaced.push(headers[i], headers[i + 1]);
         }
+        replaced.push('Vary', withOurs(value) ?? (value as HeaderValue));
       }
-      const given = key === undefined ? undefined : record[key];
+    } else {
+      // Fastify's reply headers, an app's object, or none
+      const record = typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>) : undefined;
+      const key = record === undefined ? undefined : varyKey(record);
+      const given = key === undefined ? undefined : record![key];
       if (given === undefined) {
         const merged = withOurs(held);
         if (merged !== undefined) this.setHeader('Vary', merged);
       } else {
         const value = held === undefined ? given : unionOf(held, given);
         const merged = withOurs(value) ?? value;
-        if (merged !== given) {
-          const copy = { ...record, [key!]: merged };
-          if (headersAt === 2) obj = copy;
-          else reason = copy;
-        }
+        if (merged !== given) replaced = { ...record, [key!]: merged };
       }
+    }
+    if (replaced !== undefined) {
+      if (headersAt === 2) obj = replaced;
+      else reason = replaced;
     }
     return (hidden ?? (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead).call(this, statusCode, reason, obj);
   };
 }
 
-const HEAD_KEEPERS = new WeakMap<readonly string[], WriteHead>();
-// the last list seen: nearly every response of a process carries the same one
-let lastHeadNames: readonly string[] | undefined;
-let lastHeadKeeper: WriteHead | undefined;
+/** The key of `record` that names `Vary`, in any letter case; Fastify's is always `vary`. */
+function varyKey(record: Record<string, unknown>): string | undefined {
+  if (record.vary !== undefined) return 'vary';
+  for (const name in record) if (isVary(name)) return name;
+  return undefined;
+}
+
+const headKeeperOf = perList((names) => makeWriteHeadKeeper(names));
 
 /**
  * Makes `res` send `names` in its `Vary`, checked once, when the head is written: whatever the
@@ -251,21 +251,11 @@ let lastHeadKeeper: WriteHead | undefined;
  */
 export function keepVaryAtWriteHead(res: WriteHeadTarget, names: readonly string[]): void {
   if (names.length === 0) return;
-  let keeper: WriteHead;
-  let frozen = names;
-  if (names === lastHeadNames) keeper = lastHeadKeeper!;
-  else if (!Object.isFrozen(names)) keeper = makeWriteHeadKeeper((frozen = Object.freeze([...names])));
-  else {
-    let known = HEAD_KEEPERS.get(names);
-    if (known === undefined) HEAD_KEEPERS.set(names, (known = makeWriteHeadKeeper(names)));
-    keeper = known;
-    lastHeadNames = names;
-    lastHeadKeeper = known;
-  }
+  const keeper = headKeeperOf(names);
   const target = res as unknown as { writeHead: WriteHead };
   const current = target.writeHead;
   if (current === keeper) return;
   const inherited = (Object.getPrototypeOf(res) as { writeHead: WriteHead }).writeHead;
   // something (on-headers, an instrumentation, another list's keeper) put its own writeHead here first: call it
-  target.writeHead = current === inherited ? keeper : makeWriteHeadKeeper(frozen, current);
+  target.writeHead = current === inherited ? keeper : makeWriteHeadKeeper(Object.isFrozen(names) ? names : Object.freeze([...names]), current);
 }
