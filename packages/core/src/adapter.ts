@@ -20,5 +20,5 @@ export { MAX_EMPTY_ELEMENTS, MAX_METHOD_LENGTH, MAX_REQUEST_HEADER_NAMES, MAX_RE
 export { MAX_AGE_CAPS } from './spec.js';
 export { consoleMessage } from './console.js';
 export type { BrowserEngine, BrowserFailure } from './console.js';
-export { keepVary, keepVaryAtWriteHead } from './request/keep-vary.js';
+export { keepRecordedVary, keepVary, keepVaryAtWriteHead } from './request/keep-vary.js';
 export type { VaryKeeperTarget, WriteHeadTarget } from './request/keep-vary.js';

@@ -1,7 +1,10 @@
 import { ServerResponse, IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { keepVary, keepVaryAtWriteHead } from './keep-vary.js';
+import { createPolicy } from '../policy.js';
+import { factsFromNodeRequest } from './facts.js';
+import { keepRecordedVary, keepVary, keepVaryAtWriteHead } from './keep-vary.js';
+import { decideOnce } from './once.js';
 
 const ORIGIN = Object.freeze(['Origin']);
 
@@ -172,3 +175,83 @@ describe.each([
     expect(sentVary(b)).toBe('Cookie, Origin');
   });
 });
+
+describe('keepRecordedVary', () => {
+  const APP = 'https://app.example';
+  // two origins: with one, every answer carries it and varies on nothing
+  const policy = createPolicy({ origin: [APP, 'https://admin.example'], methods: ['GET', 'PUT'] });
+
+  /** A request, decided by `policy` when `decide`, with the decision recorded on it. */
+  function request(method: string, headers: Record<string, string>, decide = true): IncomingMessage {
+    const req = new IncomingMessage(new Socket());
+    req.method = method;
+    req.headers = headers;
+    if (decide) decideOnce(policy, req, factsFromNodeRequest(req));
+    return req;
+  }
+
+  /** A framework's own prototype for its responses, right above Node's, as Express's `response`. */
+  function equipped(): object {
+    const proto = Object.create(ServerResponse.prototype) as object;
+    keepRecordedVary(proto);
+    return proto;
+  }
+
+  function responseOn(proto: object, req: IncomingMessage): ServerResponse {
+    return Object.setPrototypeOf(new ServerResponse(req), proto) as ServerResponse;
+  }
+
+  it.each<{ desc: string; method: string; headers: Record<string, string>; want: string }>([
+    { desc: 'an allowed actual request', method: 'GET', headers: { origin: APP }, want: 'Accept-Encoding, Origin' },
+    { desc: 'a denied actual request', method: 'GET', headers: { origin: 'https://evil.example' }, want: 'Accept-Encoding, Origin' },
+    { desc: 'a request without Origin', method: 'GET', headers: {}, want: 'Accept-Encoding, Origin' },
+    { desc: 'a preflight (answered by the adapter, never kept)', method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'PUT' }, want: 'Accept-Encoding' },
+  ])('keeps the recorded names for $desc', ({ method, headers, want }) => {
+    const res = responseOn(equipped(), request(method, headers));
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.end('ok');
+    expect(sentVary(res)).toBe(want);
+  });
+
+  it('leaves a response whose request carries no decision alone, and one made without a request', () => {
+    const proto = equipped();
+    const res = responseOn(proto, request('GET', { origin: APP }, false));
+    res.writeHead(200, { Vary: 'Accept-Encoding' });
+    expect(sentVary(res)).toBe('Accept-Encoding');
+    const orphan = responseOn(proto, request('GET', {}, false));
+    (orphan as unknown as { req: unknown }).req = undefined;
+    orphan.writeHead(200, { Vary: 'Cookie' });
+    expect(sentVary(orphan)).toBe('Cookie');
+  });
+
+  it('equips a prototype once, calling the writeHead it had of its own, and adds nothing to responses', () => {
+    const calls: number[] = [];
+    const proto = Object.create(ServerResponse.prototype) as { writeHead: ServerResponse['writeHead'] };
+    const inherited = ServerResponse.prototype.writeHead;
+    proto.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+      calls.push(args[0]);
+      return inherited.apply(this, args);
+    } as ServerResponse['writeHead'];
+    keepRecordedVary(proto);
+    const installed = proto.writeHead;
+    keepRecordedVary(proto);
+    expect(proto.writeHead).toBe(installed);
+    const res = responseOn(proto, request('GET', { origin: APP }));
+    res.writeHead(201, { vary: 'Cookie' });
+    expect(calls).toEqual([201]);
+    expect(sentVary(res)).toBe('Cookie, Origin');
+    // the same own properties as a response that nothing equipped, once Node wrote the head
+    const plain = responseOn(Object.create(ServerResponse.prototype) as object, request('GET', { origin: APP }));
+    plain.writeHead(201, { vary: 'Cookie' });
+    expect(Reflect.ownKeys(res)).toEqual(Reflect.ownKeys(plain));
+  });
+
+  it('agrees with a per-response keeper on the same response: each name once', () => {
+    const res = responseOn(equipped(), request('GET', { origin: APP }));
+    keepVaryAtWriteHead(res, ORIGIN);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.end();
+    expect(sentVary(res)).toBe('Accept-Encoding, Origin');
+  });
+});
+

@@ -28,6 +28,7 @@
  * @see https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
  * @module
  */
+import { recordedDecision } from './once.js';
 import { mergeVary } from './write.js';
 
 type HeaderValue = string | number | readonly string[];
@@ -179,49 +180,70 @@ function unionOf(first: unknown, second: unknown): HeaderValue {
   return merged ?? (first as HeaderValue);
 }
 
-function makeWriteHeadKeeper(names: readonly string[], hidden?: WriteHead): WriteHead {
-  const whole = names.join(', ');
-  const lower = names.map((name) => name.toLowerCase());
-  // what the adapter wrote, left alone: the usual case, answered without scanning the list
-  const withOurs = (value: unknown): HeaderValue | undefined => (value === whole ? undefined : withNames(value === undefined || value === null ? '' : (value as HeaderValue), names, lower, whole));
-  return function writeHeadKeepingVary(statusCode, reason, obj) {
-    const headersAt = typeof reason === 'string' ? 2 : 1;
-    const headers = headersAt === 2 ? obj : reason;
-    // what `setHeader` put on the response; a `Vary` in `headers` replaces it
-    const held = this.getHeader('vary');
-    // the headers to pass on instead of the caller's, which are never changed
-    let replaced: unknown[] | Record<string, unknown> | undefined;
-    if (Array.isArray(headers)) {
-      // [name, value, ...]: one Vary pair holding every value, the held one and ours. An odd
-      // length goes through untouched, for Node to refuse it as it would without us.
-      if (headers.length % 2 === 0) {
-        let value: unknown = held;
-        replaced = [];
-        for (let i = 0; i < headers.length; i += 2) {
-          if (isVary(headers[i])) value = value === undefined ? headers[i + 1] : unionOf(value, headers[i + 1]);
-          else replaced.push(headers[i], headers[i + 1]);
-        }
-        replaced.push('Vary', withOurs(value) ?? (value as HeaderValue));
+/** A names list as the writeHead keepers compare it, made once per list. */
+interface Kept {
+  readonly names: readonly string[];
+  readonly lower: readonly string[];
+  readonly whole: string;
+}
+
+const keptOf = perList((names): Kept => ({ names, lower: names.map((name) => name.toLowerCase()), whole: names.join(', ') }));
+
+/** `value` with the kept names merged in, or `undefined` when it holds them: what the adapter wrote, left alone, is answered without a scan. */
+function withKept(value: unknown, kept: Kept): HeaderValue | undefined {
+  if (value === kept.whole) return undefined;
+  return withNames(value === undefined || value === null ? '' : (value as HeaderValue), kept.names, kept.lower, kept.whole);
+}
+
+/**
+ * `writeHead(statusCode, [reason], [headers])` on `res` through `next`, with the kept names merged
+ * into the `Vary` it will send. The caller's headers are never changed: a copy goes on when `Vary`
+ * must change.
+ */
+function writeHeadKeeping(res: WriteHeadTarget, kept: Kept, next: WriteHead, statusCode: number, reason: unknown, obj: unknown): unknown {
+  const headersAt = typeof reason === 'string' ? 2 : 1;
+  const headers = headersAt === 2 ? obj : reason;
+  // what `setHeader` put on the response; a `Vary` in `headers` replaces it
+  const held = res.getHeader('vary');
+  // the headers to pass on instead of the caller's
+  let replaced: unknown[] | Record<string, unknown> | undefined;
+  if (Array.isArray(headers)) {
+    // [name, value, ...]: one Vary pair holding every value, the held one and ours. An odd
+    // length goes through untouched, for Node to refuse it as it would without us.
+    if (headers.length % 2 === 0) {
+      let value: unknown = held;
+      replaced = [];
+      for (let i = 0; i < headers.length; i += 2) {
+        if (isVary(headers[i])) value = value === undefined ? headers[i + 1] : unionOf(value, headers[i + 1]);
+        else replaced.push(headers[i], headers[i + 1]);
       }
+      replaced.push('Vary', withKept(value, kept) ?? (value as HeaderValue));
+    }
+  } else {
+    // Fastify's reply headers, an app's object, or none
+    const record = typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>) : undefined;
+    const key = record === undefined ? undefined : varyKey(record);
+    const given = key === undefined ? undefined : record![key];
+    if (given === undefined) {
+      const merged = withKept(held, kept);
+      if (merged !== undefined) res.setHeader('Vary', merged);
     } else {
-      // Fastify's reply headers, an app's object, or none
-      const record = typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>) : undefined;
-      const key = record === undefined ? undefined : varyKey(record);
-      const given = key === undefined ? undefined : record![key];
-      if (given === undefined) {
-        const merged = withOurs(held);
-        if (merged !== undefined) this.setHeader('Vary', merged);
-      } else {
-        const value = held === undefined ? given : unionOf(held, given);
-        const merged = withOurs(value) ?? value;
-        if (merged !== given) replaced = { ...record, [key!]: merged };
-      }
+      const value = held === undefined ? given : unionOf(held, given);
+      const merged = withKept(value, kept) ?? value;
+      if (merged !== given) replaced = { ...record, [key!]: merged };
     }
-    if (replaced !== undefined) {
-      if (headersAt === 2) obj = replaced;
-      else reason = replaced;
-    }
-    return (hidden ?? (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead).call(this, statusCode, reason, obj);
+  }
+  if (replaced !== undefined) {
+    if (headersAt === 2) obj = replaced;
+    else reason = replaced;
+  }
+  return next.call(res, statusCode, reason, obj);
+}
+
+function makeWriteHeadKeeper(names: readonly string[], hidden?: WriteHead): WriteHead {
+  const kept = keptOf(names);
+  return function writeHeadKeepingVary(statusCode, reason, obj) {
+    return writeHeadKeeping(this, kept, hidden ?? (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead, statusCode, reason, obj);
   };
 }
 
@@ -258,4 +280,42 @@ export function keepVaryAtWriteHead(res: WriteHeadTarget, names: readonly string
   const inherited = (Object.getPrototypeOf(res) as { writeHead: WriteHead }).writeHead;
   // something (on-headers, an instrumentation, another list's keeper) put its own writeHead here first: call it
   target.writeHead = current === inherited ? keeper : makeWriteHeadKeeper(Object.isFrozen(names) ? names : Object.freeze([...names]), current);
+}
+
+/** Marks a prototype that `keepRecordedVary` has equipped: a registered symbol, so two copies of the core install one writeHead. */
+const EQUIPPED = Symbol.for('corsica.keepRecordedVary');
+
+/**
+ * Puts, once, a `writeHead` on `prototype` (a framework's own prototype for its responses) that
+ * keeps the `Vary` names of the decision recorded for the response's request (`res.req`), for
+ * every decision that lets the app answer (no `status` of its own): the same merge as
+ * {@link keepVaryAtWriteHead}, with no property written on each response. Responses whose request
+ * carries no decision, or a preflight's or a rejection's, go straight through. Calls the
+ * `writeHead` the prototype had, or inherits.
+ *
+ * For Express, which gives every request and response a prototype of its own per request
+ * (`Object.setPrototypeOf(res, app.response)`), so that V8 builds each one's hidden class afresh
+ * and every property added to `res` copies it: a per-response keeper costs there several times
+ * what it costs on a plain Node response (docs/benchmarks.md).
+ *
+ * @example
+ * ```ts
+ * keepRecordedVary(expressBaseResponse); // once
+ * // per request: decideOnce(policy, req, facts) records the decision on req, nothing on res
+ * ```
+ */
+export function keepRecordedVary(prototype: object): void {
+  const target = prototype as { writeHead: WriteHead; [EQUIPPED]?: true };
+  if (Object.hasOwn(target, EQUIPPED)) return;
+  const own = Object.hasOwn(target, 'writeHead') ? target.writeHead : undefined;
+  const parent = Object.getPrototypeOf(target) as { writeHead: WriteHead };
+  const writeHead: WriteHead = function writeHeadKeepingRecordedVary(statusCode, reason, obj) {
+    const next = own ?? parent.writeHead;
+    const req = (this as { req?: unknown }).req;
+    const decision = typeof req === 'object' && req !== null ? recordedDecision(req) : undefined;
+    if (decision === undefined || decision.status !== undefined || decision.vary.length === 0) return next.call(this, statusCode, reason, obj);
+    return writeHeadKeeping(this, keptOf(decision.vary), next, statusCode, reason, obj);
+  };
+  Object.defineProperty(target, 'writeHead', { value: writeHead, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(target, EQUIPPED, { value: true });
 }
