@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyCorsHeaders } from '@corsica/core';
-import { decideOnce, factsFromNodeRequest, isPolicy, keepVaryAtWriteHead, mergeVary } from '@corsica/core/adapter';
+import { decideOnce, factsFromNodeRequest, isPolicy, keepRecordedVary, keepVaryAtWriteHead, mergeVary, recordedDecision } from '@corsica/core/adapter';
 import type { CorsOptions, CredentialsGuard, Decision, Policy } from '@corsica/core';
 import { DISABLED, policySource } from './compat.js';
 import type { CorsOptionsDelegate, CorsPackageOptions } from './compat.js';
@@ -126,11 +126,69 @@ export function cors(input?: unknown): CorsMiddleware {
   };
 }
 
+/**
+ * The prototype in `obj`'s chain that sits right on its class's own (Node's `IncomingMessage` or
+ * `ServerResponse`, found through `obj.constructor`, so the adapter imports nothing from Node):
+ * Express's `request` and `response` objects, which every app's `app.request` and `app.response`
+ * inherit. `undefined` for a plain Node request or response.
+ */
+function baseAbove(obj: object): object | undefined {
+  const made = (obj as { constructor?: unknown }).constructor;
+  const own = typeof made === 'function' ? (made.prototype as unknown) : undefined;
+  let proto = Object.getPrototypeOf(obj) as object | null;
+  if (typeof own !== 'object' || own === null || proto === own) return undefined;
+  while (proto !== null) {
+    const up = Object.getPrototypeOf(proto) as object | null;
+    if (up === own) return proto;
+    proto = up;
+  }
+  return undefined;
+}
+
+let lastReqProto: object | undefined;
+let lastResProto: object | undefined;
+
+/**
+ * Whether `req.cors` and the `Vary` keeper live on the prototypes of `req` and `res` (Express),
+ * putting them there the first time. Express sets a prototype of its own on every request and
+ * response (`Object.setPrototypeOf`), so V8 gives each one a hidden class of its own, and every
+ * property added to them afterwards copies that class: about 4% of an Express server's throughput
+ * per property (docs/benchmarks.md). On the prototypes, a request costs no property but the
+ * decision's record. A plain Node request or response (no prototype between it and Node's) gets
+ * them as its own properties, as before.
+ */
+function onPrototypes(req: object, res: object): boolean {
+  const reqProto = Object.getPrototypeOf(req) as object;
+  const resProto = Object.getPrototypeOf(res) as object;
+  if (reqProto === lastReqProto && resProto === lastResProto) return true;
+  const requestBase = baseAbove(req);
+  const responseBase = baseAbove(res);
+  if (requestBase === undefined || responseBase === undefined) return false;
+  if (!Object.hasOwn(requestBase, 'cors')) {
+    Object.defineProperty(requestBase, 'cors', {
+      configurable: true,
+      get(this: object) {
+        return recordedDecision(this);
+      },
+      // code that assigns req.cors gets its own value, as on any plain property
+      set(this: object, value: unknown) {
+        Object.defineProperty(this, 'cors', { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
+  keepRecordedVary(responseBase);
+  lastReqProto = reqProto;
+  lastResProto = resProto;
+  return true;
+}
+
 function decide(policy: Policy, req: CorsRequest, res: ServerResponse, next: (error?: unknown) => void, delegated: boolean): void {
   const here = mountPath(req);
   const earlier = (req as Marked)[DECIDED_AT];
   const result = decideOnce(policy, req, factsFromNodeRequest(req), { expected: earlier !== undefined && here.length < earlier.length });
-  if (result !== undefined) (req as Marked)[DECIDED_AT] = here;
+  // a middleware mounted at the root leaves no mark: no mark and '' give the same answer above,
+  // and each property added to an Express request costs (see `onPrototypes`)
+  if (result !== undefined && here !== '') (req as Marked)[DECIDED_AT] = here;
   // the headers may have been sent while the decision was pending: hand that error to Express
   if (result instanceof Promise) result.then((decision) => answer(req, res, next, decision, delegated)).catch(next);
   else answer(req, res, next, result, delegated);
@@ -142,12 +200,16 @@ function answer(req: CorsRequest, res: ServerResponse, next: (error?: unknown) =
     if (delegated) keepVaryAtWriteHead(res, VARY_ORIGIN);
     return next();
   }
-  req.cors = decision;
+  const shared = onPrototypes(req, res);
+  // under Express, `req.cors` reads the decision recorded on the request
+  if (!shared) req.cors = decision;
   applyCorsHeaders(res, decision);
   if (decision.status === undefined) {
     // the app may replace Vary after this (res.set('Vary', ...)): keep what the answer varies on.
     // A preflight or a rejection is ended right here, before any other code can touch it.
-    keepVaryAtWriteHead(res, delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary);
+    // Under Express, the response's prototype keeps the recorded decision's names.
+    const names = delegated && decision.vary.length === 0 ? VARY_ORIGIN : decision.vary;
+    if (!shared || names !== decision.vary) keepVaryAtWriteHead(res, names);
     return next();
   }
   // a preflight, or a request the origin guard rejected: answered here, the app never runs
