@@ -151,4 +151,31 @@ describe.each(EXPRESS)('$name', (version) => {
       for (const server of servers) await server.close();
     }
   });
+
+  it('keeps Vary and req.cors on plain node:http responses served between Express ones', async () => {
+    const middleware = cors(mainOptions);
+    const plain = createServer((req, res) => {
+      middleware(req as never, res as never, () => {
+        res.setHeader('Vary', 'Accept-Encoding');
+        res.end(JSON.stringify({ reason: (req as { cors?: { reason: string } }).cors?.reason ?? null, own: Object.hasOwn(req, 'cors') }));
+      });
+    });
+    const app = version.create();
+    app.use(middleware);
+    app.get('/vary', (req, res) => {
+      res.set('Vary', 'Accept-Encoding').json({ reason: (req as { cors?: { reason: string } }).cors?.reason ?? null, own: Object.hasOwn(req, 'cors') });
+    });
+    const servers = [await listen(plain), await listen(createServer(app))] as const;
+    try {
+      // two in a row from each, then back: the adapter remembers the last prototypes it saw
+      for (const i of [0, 0, 1, 1, 0, 0]) {
+        const res = await send(servers[i]!.baseUrl, { path: '/vary', headers: [['Origin', EVIL]] });
+        expectVary(res, ['Accept-Encoding', 'Origin']);
+        // a plain Node request carries req.cors as its own; an Express one reads it from Express's prototype
+        expect(JSON.parse(res.body)).toEqual({ reason: 'origin-not-allowed', own: i === 0 });
+      }
+    } finally {
+      for (const server of servers) await server.close();
+    }
+  });
 });
