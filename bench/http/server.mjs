@@ -15,10 +15,29 @@ try {
 }
 // CPU time the server has used, so the parent can charge each run its CPU per request: a figure
 // the load of other processes on a shared machine disturbs far less than throughput.
-process.on('message', (m) => {
+// 'alloc-start' / 'alloc-stop': V8's sampling heap profiler, counting objects already collected
+// too, answers the bytes allocated in between (bench/http-cost.mjs)
+let session;
+process.on('message', async (m) => {
   if (m === 'cpu') {
     const { user, system } = process.cpuUsage();
     process.send({ cpu: user + system });
+  } else if (m === 'alloc-start') {
+    const { Session } = await import('node:inspector/promises');
+    session = new Session();
+    session.connect();
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 128, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    process.send({ alloc: 'started' });
+  } else if (m === 'alloc-stop') {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    session.disconnect();
+    let bytes = 0;
+    const visit = (node) => {
+      bytes += node.selfSize;
+      for (const child of node.children) visit(child);
+    };
+    visit(profile.head);
+    process.send({ alloc: bytes });
   }
 });
 process.on('disconnect', () => process.exit(0));
