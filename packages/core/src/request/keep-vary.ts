@@ -293,10 +293,9 @@ const EQUIPPED = Symbol.for('corsica.keepRecordedVary');
  * carries no decision, or a preflight's or a rejection's, go straight through. Calls the
  * `writeHead` the prototype had, or inherits.
  *
- * For Express, which gives every request and response a prototype of its own per request
- * (`Object.setPrototypeOf(res, app.response)`), so that V8 builds each one's hidden class afresh
- * and every property added to `res` copies it: a per-response keeper costs there several times
- * what it costs on a plain Node response (docs/benchmarks.md).
+ * For Express, which sets every response's prototype anew (`Object.setPrototypeOf(res,
+ * app.response)`), so that V8 builds each one's hidden class afresh and every property added to
+ * `res` copies it: a per-response keeper allocates that copy on every request (docs/benchmarks.md).
  *
  * @example
  * ```ts
