@@ -63,10 +63,9 @@ function inForce(c: CompiledConfig): InForce {
  * entirely under one configuration; an async decision in flight keeps the pipeline it started with.
  *
  * A class, not an object literal: V8 keeps an object literal with getters in dictionary mode, so
- * every `policy.decide` an adapter makes per request was a hash lookup (docs/benchmarks.md, "The
- * core in two halves"). The getters live on the prototype, the methods are own arrow functions
- * (so `const { decide } = policy` works), and what is in force is a private field, which
- * `Object.freeze` leaves writable.
+ * every `policy.decide` an adapter makes per request was a hash lookup (docs/benchmarks.md, "The core in two halves"). The
+ * getters live on the prototype, the methods are own arrow functions (so `const { decide } =
+ * policy` works), and what is in force is a private field, which `Object.freeze` leaves writable.
  */
 class LivePolicy implements Policy {
   #now: InForce;
