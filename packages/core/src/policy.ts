@@ -59,65 +59,45 @@ function inForce(c: CompiledConfig): InForce {
 
 /**
  * A policy keeps its identity for its whole life: `reconfigure` and `setDebug` swap what is in
- * force in one assignment. Each call below reads what is in force once, so a decision runs
- * entirely under one configuration; an async decision in flight keeps the pipeline it started with.
- *
- * A class, not an object literal: V8 keeps an object literal with getters in dictionary mode, so
- * every `policy.decide` an adapter makes per request was a hash lookup (docs/benchmarks.md, "The core in two halves"). The
- * getters live on the prototype, the methods are own arrow functions (so `const { decide } =
- * policy` works), and what is in force is a private field, which `Object.freeze` leaves writable.
+ * force in one assignment. Each call below reads `now` once, so a decision runs entirely under one
+ * configuration; an async decision in flight keeps the pipeline it started with.
  */
-class LivePolicy implements Policy {
-  #now: InForce;
-
-  constructor(first: CompiledConfig) {
-    this.#now = inForce(first);
-    Object.freeze(this);
-  }
-
-  get isAsync(): boolean {
-    return this.#now.c.isAsync;
-  }
-
-  get warnings(): Policy['warnings'] {
-    return this.#now.c.warnings;
-  }
-
-  get config(): Policy['config'] {
-    return this.#now.c.config;
-  }
-
-  readonly reportError = (error: unknown, context: ErrorContext): void => this.#now.c.onError(error, context);
-  readonly decide = (req: RequestFacts): Decision => this.#now.pipeline.decide(req);
-  readonly decideAsync = (req: RequestFacts): Promise<Decision> => this.#now.pipeline.decideAsync(req);
-
-  readonly explain = (req: RequestFacts, context?: ExplainContext): string => {
-    const { c, pipeline } = this.#now;
-    const trace: Trace = {};
-    return renderExplanation(c, req, pipeline.evaluate(req, trace), trace, context);
-  };
-
-  readonly explainAsync = async (req: RequestFacts, context?: ExplainContext): Promise<string> => {
-    const { c, pipeline } = this.#now;
-    const trace: Trace = {};
-    return renderExplanation(c, req, await pipeline.evaluateAsync(req, trace), trace, context);
-  };
-
-  readonly reconfigure = (options: CorsOptions): void => {
-    // validated first: a CorsConfigError leaves the old configuration serving
-    this.#now = inForce(compileWithFallback(options));
-  };
-
-  readonly setDebug = (on: boolean): void => {
-    if (typeof on !== 'boolean') throw new TypeError(`corsica: setDebug expects true or false, got ${typeof on}.`);
-    const c = this.#now.c;
-    if (c.debug === on) return;
-    this.#now = inForce(Object.freeze({ ...c, debug: on, config: Object.freeze({ ...c.config, debug: on }) }));
-  };
-}
-
 function buildPolicy(first: CompiledConfig): Policy {
-  return new LivePolicy(first);
+  let now = inForce(first);
+  return Object.freeze({
+    get isAsync(): boolean {
+      return now.c.isAsync;
+    },
+    get warnings() {
+      return now.c.warnings;
+    },
+    get config() {
+      return now.c.config;
+    },
+    reportError: (error: unknown, context: ErrorContext): void => now.c.onError(error, context),
+    decide: (req: RequestFacts): Decision => now.pipeline.decide(req),
+    decideAsync: (req: RequestFacts): Promise<Decision> => now.pipeline.decideAsync(req),
+    explain: (req: RequestFacts, context?: ExplainContext): string => {
+      const { c, pipeline } = now;
+      const trace: Trace = {};
+      return renderExplanation(c, req, pipeline.evaluate(req, trace), trace, context);
+    },
+    explainAsync: async (req: RequestFacts, context?: ExplainContext): Promise<string> => {
+      const { c, pipeline } = now;
+      const trace: Trace = {};
+      return renderExplanation(c, req, await pipeline.evaluateAsync(req, trace), trace, context);
+    },
+    reconfigure: (options: CorsOptions): void => {
+      // validated first: a CorsConfigError leaves the old configuration serving
+      now = inForce(compileWithFallback(options));
+    },
+    setDebug: (on: boolean): void => {
+      if (typeof on !== 'boolean') throw new TypeError(`corsica: setDebug expects true or false, got ${typeof on}.`);
+      const c = now.c;
+      if (c.debug === on) return;
+      now = inForce(Object.freeze({ ...c, debug: on, config: Object.freeze({ ...c.config, debug: on }) }));
+    },
+  });
 }
 
 /**
