@@ -15,6 +15,7 @@
  */
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { median } from './lib/measure.mjs';
 import { markdownTable } from './lib/report.mjs';
 
 const WARM_UP = 3000;
@@ -45,11 +46,6 @@ function ask(child, message, key) {
     child.on('message', onMessage);
     child.send(message);
   });
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function alloc(framework, variants, traffics, requests, rounds) {

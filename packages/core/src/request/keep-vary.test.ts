@@ -254,4 +254,3 @@ describe('keepRecordedVary', () => {
     expect(sentVary(res)).toBe('Accept-Encoding, Origin');
   });
 });
-
